@@ -1,0 +1,166 @@
+import CHDF5
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A 2-D float dataset in an HDF5 file, read in row blocks by hyperslab.
+///
+/// HDF5 converts f16, f64 and big-endian values to native `Float` during the read, and the
+/// blocks follow the dataset's chunking so each compressed chunk is decoded once per pass.
+public final class HDF5TableSource: TableSource {
+  public let info: TableInfo
+  public let preferredRowMultiple: Int
+  private let file: hid_t
+  private let dataset: hid_t
+  private let fileSpace: hid_t
+
+  /// Opens dataset `name` (`/group/name`), or, without one, the only 2-D float dataset in the file.
+  public init(path: String, name: String?) throws {
+    HDF5Library.prepare()
+    try HDF5TableSource.checkSignature(path: path)
+    let file = H5Fopen(path, chdf5_acc_rdonly(), chdf5_default())
+    guard file >= 0 else {
+      let message = HDF5Library.lastError(or: "cannot open")
+      if message.localizedCaseInsensitiveContains("truncated") {
+        throw EmbCompressError.truncated(path: path, detail: message)
+      }
+      throw EmbCompressError.malformed(path: path, detail: "HDF5 cannot open it: \(message)")
+    }
+    self.file = file
+    var opened: hid_t = -1
+    var space: hid_t = -1
+    do {
+      let candidates = try HDF5TableSource.datasets(in: file, path: path)
+      let tables = candidates.filter(\.isTable)
+      let chosen: HDF5Dataset
+      if let name {
+        let wanted = name.hasPrefix("/") ? name : "/" + name
+        guard let named = candidates.first(where: { $0.path == wanted }) else {
+          throw EmbCompressError.tableNotFound(path: path, name: wanted, candidates: tables.map(\.summary))
+        }
+        chosen = named
+      } else {
+        guard tables.count <= 1 else {
+          throw EmbCompressError.ambiguousTable(path: path, candidates: tables.map { "--dataset " + $0.summary })
+        }
+        guard let only = tables.first else {
+          let found = candidates.isEmpty ? "no datasets" : "datasets: " + candidates.map(\.summary).joined(separator: ", ")
+          throw EmbCompressError.noTableFound(path: path, detail: "no 2-D floating-point dataset (\(found))")
+        }
+        chosen = only
+      }
+      guard let element = chosen.element else {
+        throw EmbCompressError.unsupportedElementType(
+          path: path, detail: "dataset \(chosen.path) holds \(chosen.typeClass) values; a table must be floating point")
+      }
+      guard chosen.shape.count == 2 else {
+        throw EmbCompressError.notTwoDimensional(path: path, name: "dataset \(chosen.path)", shape: chosen.shape)
+      }
+      guard chosen.shape[0] > 0, chosen.shape[1] > 0 else {
+        throw EmbCompressError.emptyTable(path: path, rows: chosen.shape[0], dim: chosen.shape[1])
+      }
+      opened = H5Dopen2(file, chosen.path, chdf5_default())
+      guard opened >= 0 else {
+        throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "cannot open \(chosen.path)"))
+      }
+      space = H5Dget_space(opened)
+      guard space >= 0 else {
+        throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "cannot read \(chosen.path)"))
+      }
+      preferredRowMultiple = HDF5TableSource.chunkRows(of: opened)
+      info = TableInfo(
+        path: path, format: .hdf5, name: chosen.path, rows: chosen.shape[0], dim: chosen.shape[1],
+        elementType: element.type, byteOrder: element.order)
+    } catch {
+      if space >= 0 { H5Sclose(space) }
+      if opened >= 0 { H5Dclose(opened) }
+      H5Fclose(file)
+      if let failure = error as? HDF5Failure {
+        throw EmbCompressError.malformed(path: path, detail: failure.message)
+      }
+      throw error
+    }
+    dataset = opened
+    fileSpace = space
+  }
+
+  deinit {
+    H5Sclose(fileSpace)
+    H5Dclose(dataset)
+    H5Fclose(file)
+  }
+
+  public func readRows(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+    var start: [hsize_t] = [hsize_t(range.lowerBound), 0]
+    var count: [hsize_t] = [hsize_t(range.count), hsize_t(info.dim)]
+    guard H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &count, nil) >= 0 else {
+      throw EmbCompressError.readFailed(path: info.path, detail: HDF5Library.lastError(or: "cannot select rows"))
+    }
+    let memory = H5Screate_simple(2, &count, nil)
+    guard memory >= 0 else {
+      throw EmbCompressError.readFailed(path: info.path, detail: HDF5Library.lastError(or: "cannot create a dataspace"))
+    }
+    defer { H5Sclose(memory) }
+    guard H5Dread(dataset, chdf5_native_float(), memory, fileSpace, chdf5_default(), buffer.baseAddress) >= 0 else {
+      let first = range.lowerBound
+      throw EmbCompressError.readFailed(
+        path: info.path,
+        detail: "rows \(first)..<\(range.upperBound) of \(info.name ?? "the dataset"): \(HDF5Library.lastError(or: "H5Dread failed"))")
+    }
+  }
+
+  /// Refuses files without the HDF5 signature before libhdf5 sees them, with the usual
+  /// missing-file and permission errors.
+  private static func checkSignature(path: String) throws {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw MappedFile.openError(path: path, errno: errno) }
+    defer { close(fd) }
+    var status = stat()
+    if fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
+      throw EmbCompressError.cannotOpen(path: path, reason: "is a directory")
+    }
+    var prefix = [UInt8](repeating: 0, count: 8)
+    let count = read(fd, &prefix, 8)
+    guard count == 8, TableFormat(signature: prefix) == .hdf5 else { throw EmbCompressError.notHDF5(path: path) }
+  }
+
+  /// Every dataset in the file, in name order, with its shape and type.
+  private static func datasets(in file: hid_t, path: String) throws -> [HDF5Dataset] {
+    final class Box { var paths: [String] = [] }
+    let box = Box()
+    let unmanaged = Unmanaged.passRetained(box)
+    defer { unmanaged.release() }
+    let status = H5Ovisit2(
+      file, H5_INDEX_NAME, H5_ITER_INC,
+      { _, name, info, context in
+        let box = Unmanaged<Box>.fromOpaque(context!).takeUnretainedValue()
+        if let name, let info, info.pointee.type == H5O_TYPE_DATASET {
+          box.paths.append("/" + String(cString: name))
+        }
+        return 0
+      }, unmanaged.toOpaque(), UInt32(H5O_INFO_BASIC))
+    guard status >= 0 else {
+      throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "cannot list its datasets"))
+    }
+    return try box.paths.map { datasetPath in
+      let id = H5Dopen2(file, datasetPath, chdf5_default())
+      guard id >= 0 else {
+        throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "cannot open \(datasetPath)"))
+      }
+      defer { H5Dclose(id) }
+      return try HDF5Dataset(id: id, path: datasetPath)
+    }
+  }
+
+  /// The chunk height of a chunked dataset, else 1.
+  private static func chunkRows(of dataset: hid_t) -> Int {
+    let plist = H5Dget_create_plist(dataset)
+    guard plist >= 0 else { return 1 }
+    defer { H5Pclose(plist) }
+    guard H5Pget_layout(plist) == H5D_CHUNKED else { return 1 }
+    var chunk: [hsize_t] = [0, 0]
+    guard H5Pget_chunk(plist, 2, &chunk) == 2, chunk[0] > 0 else { return 1 }
+    return Int(chunk[0])
+  }
+}

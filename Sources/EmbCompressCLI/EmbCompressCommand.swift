@@ -1,0 +1,16 @@
+import ArgumentParser
+import EmbCompress
+
+@main
+struct EmbCompressCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "embcompress",
+    abstract: "Fit compositional (quotient-remainder) tables to a trained embedding table.",
+    discussion: """
+      Reads a dense table (HDF5, .npy, safetensors or raw binary) and reports on it; \
+      errors name the file and exit with a sysexits code (64 usage, 65 data, 66 no input, 74 I/O).
+      """,
+    version: "0.1.0",
+    subcommands: [Info.self]
+  )
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import EmbCompress
+
+/// The options every command that reads a table shares.
+struct InputOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("Input format, instead of detecting it.", valueName: "h5|npy|safetensors|raw"))
+  var format: TableFormat?
+
+  @Option(help: ArgumentHelp("HDF5 dataset to read, e.g. /group/embeddings.", valueName: "path"))
+  var dataset: String?
+
+  @Option(help: ArgumentHelp("safetensors tensor to read, e.g. embeddings.word_embeddings.weight.", valueName: "name"))
+  var tensor: String?
+
+  @Option(help: "Raw input: values per row (required for raw).")
+  var dim: Int?
+
+  @Option(help: ArgumentHelp("Raw input: element type.", valueName: "f32|f16|bf16|f64"))
+  var dtype: ElementType = .float32
+
+  @Option(help: ArgumentHelp("Raw input: byte order.", valueName: "little|big"))
+  var endian: ByteOrder = .little
+
+  @Option(help: ArgumentHelp("Raw input: bytes to skip before the first value.", valueName: "bytes"))
+  var offset: Int = 0
+
+  @Option(help: "Raw input: number of rows (default: inferred from the file size).")
+  var rows: Int?
+
+  func validate() throws {
+    if dataset != nil && tensor != nil {
+      throw ValidationError("--dataset (HDF5) and --tensor (safetensors) exclude each other")
+    }
+    if let dim, dim < 1 { throw ValidationError("--dim must be at least 1, not \(dim)") }
+    if offset < 0 { throw ValidationError("--offset must not be negative") }
+    if let rows, rows < 1 { throw ValidationError("--rows must be at least 1, not \(rows)") }
+  }
+
+  var openOptions: TableOpenOptions {
+    TableOpenOptions(
+      format: format, name: dataset ?? tensor,
+      raw: RawLayout(dim: dim, elementType: dtype, byteOrder: endian, offset: offset, rows: rows))
+  }
+}
+
+extension TableFormat: ExpressibleByArgument {
+  public init?(argument: String) { self.init(name: argument) }
+  public static var allValueStrings: [String] { ["h5", "npy", "safetensors", "raw"] }
+}
+
+extension ElementType: ExpressibleByArgument {
+  public init?(argument: String) { self.init(name: argument) }
+}
+
+extension ByteOrder: ExpressibleByArgument {}
