@@ -16,9 +16,14 @@ let package = Package(
       pkgConfig: "hdf5",
       providers: [.apt(["libhdf5-dev"])]
     ),
+    .systemLibrary(
+      name: "COpenBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]
+    ),
     .target(
       name: "EmbCompress",
-      dependencies: ["CHDF5"]
+      dependencies: ["CHDF5", "COpenBLAS"]
     ),
     .executableTarget(
       name: "EmbCompressCLI",

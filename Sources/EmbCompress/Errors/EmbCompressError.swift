@@ -20,6 +20,8 @@ public enum EmbCompressError: Error, Equatable, Sendable {
   case nonFiniteValues(path: String, row: Int, column: Int, count: Int)
   case rawSizeMismatch(path: String, dataBytes: Int, rowBytes: Int)
   case invalidOption(path: String, detail: String)
+  /// A bad combination of options that concerns no file in particular.
+  case invalidArguments(detail: String)
   case readFailed(path: String, detail: String)
   case cannotCreate(path: String, detail: String)
   case writeFailed(path: String, detail: String)
@@ -34,7 +36,7 @@ extension EmbCompressError {
   public var category: Category {
     switch self {
     case .fileNotFound, .cannotOpen: .noInput
-    case .invalidOption, .ambiguousTable, .tableNotFound: .usage
+    case .invalidOption, .invalidArguments, .ambiguousTable, .tableNotFound: .usage
     case .unrecognizedFormat, .notHDF5, .truncated, .malformed, .unsupportedElementType,
       .notTwoDimensional, .emptyTable, .noTableFound, .nonFiniteValues, .rawSizeMismatch:
       .data
@@ -61,13 +63,14 @@ extension EmbCompressError {
     case .nonFiniteValues: "non-finite-values"
     case .rawSizeMismatch: "raw-size-mismatch"
     case .invalidOption: "invalid-option"
+    case .invalidArguments: "invalid-arguments"
     case .readFailed: "read-failed"
     case .cannotCreate: "cannot-create"
     case .writeFailed: "write-failed"
     }
   }
 
-  /// The file the error is about.
+  /// The file the error is about; empty for `.invalidArguments`.
   public var path: String {
     switch self {
     case .fileNotFound(let path), .cannotOpen(let path, _), .unrecognizedFormat(let path),
@@ -78,6 +81,7 @@ extension EmbCompressError {
       .rawSizeMismatch(let path, _, _), .invalidOption(let path, _), .readFailed(let path, _),
       .cannotCreate(let path, _), .writeFailed(let path, _):
       path
+    case .invalidArguments: ""
     }
   }
 
@@ -106,15 +110,15 @@ extension EmbCompressError {
       return "\(count) non-finite value\(count == 1 ? "" : "s") (NaN or ±Inf); the first at row \(row), column \(column)"
     case .rawSizeMismatch(_, let dataBytes, let rowBytes):
       return "\(dataBytes) data bytes is not a whole number of \(rowBytes)-byte rows (\(dataBytes / rowBytes) rows and \(dataBytes % rowBytes) bytes over); check --dim, --dtype and --offset"
-    case .invalidOption(_, let detail): return detail
+    case .invalidOption(_, let detail), .invalidArguments(let detail): return detail
     case .readFailed(_, let detail): return "read failed: \(detail)"
     case .cannotCreate(_, let detail): return "cannot create: \(detail)"
     case .writeFailed(_, let detail): return "write failed: \(detail)"
     }
   }
 
-  /// One line: the file, then the problem.
-  public var message: String { "\(path): \(problem)" }
+  /// One line: the file, then the problem (just the problem when no file is concerned).
+  public var message: String { path.isEmpty ? problem : "\(path): \(problem)" }
 }
 
 extension EmbCompressError: CustomStringConvertible {
