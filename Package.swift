@@ -8,7 +8,8 @@ let package = Package(
     .library(name: "EmbCompress", targets: ["EmbCompress"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     .systemLibrary(
@@ -23,7 +24,11 @@ let package = Package(
     ),
     .target(
       name: "EmbCompress",
-      dependencies: ["CHDF5", "COpenBLAS"]
+      dependencies: [
+        "CHDF5",
+        "COpenBLAS",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
     ),
     .executableTarget(
       name: "EmbCompressCLI",
@@ -34,11 +39,8 @@ let package = Package(
     ),
     .testTarget(
       name: "EmbCompressTests",
-      dependencies: ["EmbCompress"]
-    ),
-    .testTarget(
-      name: "EmbCompressCLITests",
-      dependencies: ["EmbCompressCLI"]
+      // The CLI tests run the built `embcompress`; depending on it makes `swift test` build it.
+      dependencies: ["EmbCompress", "EmbCompressCLI"]
     ),
   ],
   swiftLanguageModes: [.v6]
