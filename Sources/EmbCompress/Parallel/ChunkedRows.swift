@@ -1,0 +1,41 @@
+import Dispatch
+
+/// Splits a block's rows into fixed-size chunks and runs them on all cores.
+///
+/// The chunking depends only on the row count, never on the thread count, so per-chunk results
+/// merged in chunk order are the same bits however many threads ran them.
+///
+///     let sums = ChunkedRows.map(rows: block.rows) { range in range.reduce(0, +) }
+public enum ChunkedRows {
+  public static let chunkRows = 2048
+
+  /// `body` applied to each chunk of `rows`, in parallel; the results in chunk order.
+  public static func map<T>(rows: Range<Int>, threads: Int = SystemResources.coreCount, _ body: (Range<Int>) -> T) -> [T] {
+    let chunks = stride(from: rows.lowerBound, to: rows.upperBound, by: chunkRows).map {
+      $0..<min(rows.upperBound, $0 + chunkRows)
+    }
+    guard threads > 1, chunks.count > 1 else { return chunks.map(body) }
+    var results = [T?](repeating: nil, count: chunks.count)
+    results.withUnsafeMutableBufferPointer { buffer in
+      let shared = UnsafeSendable(buffer)
+      withoutActuallyEscaping(body) { body in
+        let work = UnsafeSendable(body)
+        let next = AtomicCounter()
+        DispatchQueue.concurrentPerform(iterations: min(threads, chunks.count)) { _ in
+          while true {
+            let index = next.increment()
+            guard index < chunks.count else { return }
+            shared.value[index] = work.value(chunks[index])
+          }
+        }
+      }
+    }
+    return results.map { $0! }
+  }
+}
+
+/// Lets a value the caller knows is safely shared cross a concurrency boundary.
+public struct UnsafeSendable<Value>: @unchecked Sendable {
+  public var value: Value
+  public init(_ value: Value) { self.value = value }
+}
