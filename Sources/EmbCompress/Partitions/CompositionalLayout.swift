@@ -151,11 +151,16 @@ public struct CompositionalLayout: Sendable, Equatable {
     return result
   }
 
-  /// k moduli near n^(1/k) whose product just covers n: all equal, the last trimmed.
+  /// k moduli near n^(1/k) whose product just covers n: the floor of the root each, then
+  /// raised one at a time, first partitions first, until they cover n.
   static func mixedRadixModuli(rows: Int, count k: Int) -> [Int] {
-    let r = root(rows, k)
-    var moduli = [Int](repeating: r, count: k - 1)
-    moduli.append(ceilDiv(rows, power(r, k - 1)))
+    let floorRoot = max(1, root(rows, k) - (power(root(rows, k), k) > rows ? 1 : 0))
+    var moduli = [Int](repeating: floorRoot, count: k)
+    var next = 0
+    while saturatingProduct(moduli) < rows {
+      moduli[next % k] += 1
+      next += 1
+    }
     return moduli
   }
 
