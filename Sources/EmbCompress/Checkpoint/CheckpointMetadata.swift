@@ -38,7 +38,11 @@ public struct CheckpointMetadata: Sendable, Equatable {
       throw malformed("metadata has no 'format'; not an embcompress .qr checkpoint")
     }
     guard format == Checkpoint.formatName else {
-      throw malformed("metadata 'format' is \(UntrustedText.quoted(format)); this reader knows \(Checkpoint.formatName)")
+      // Another version of ours is worth telling apart from a file that is not ours at all.
+      throw malformed(
+        format.hasPrefix("embcompress.qr/")
+          ? "metadata 'format' is \(UntrustedText.quoted(format)); this reader knows \(Checkpoint.formatName)"
+          : "metadata 'format' is \(UntrustedText.quoted(format)), not \(Checkpoint.formatName); not an embcompress .qr checkpoint")
     }
     guard let source = entries["source"] else { throw malformed("metadata has no 'source'") }
     guard let errorText = entries["relative_error"] else { throw malformed("metadata has no 'relative_error'") }
