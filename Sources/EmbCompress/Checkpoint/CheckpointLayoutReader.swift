@@ -60,23 +60,12 @@ enum CheckpointLayoutReader {
       }
       func integer(_ key: String) throws -> Int {
         guard let value = fields[key] else { throw malformed("partitions[\(index)] has no '\(key)'") }
-        guard let number = strictInteger(value) else {
+        guard let number = JSONInteger.exact(value) else {
           throw malformed("partitions[\(index)].\(key) is \(describe(value)), not an integer")
         }
         return number
       }
       return Partition(tensor: tensor, divisor: try integer("divisor"), modulus: try integer("modulus"), dim: try integer("dim"))
-    }
-  }
-
-  /// A JSON integer that fits in `Int`. Foundation hands back `true` and `4.5` as `NSNumber`
-  /// too, and `true as? Int` is 1, so booleans and fractional literals are told apart by the
-  /// number's stored type.
-  private static func strictInteger(_ value: Any) -> Int? {
-    guard let number = value as? NSNumber, !(value is String) else { return nil }
-    switch String(cString: number.objCType) {
-    case "c", "C", "B", "f", "d": return nil  // booleans, and numbers written with a fraction or exponent
-    default: return number as? Int
     }
   }
 

@@ -230,4 +230,18 @@ import Testing
       try CompressedTable(contentsOf: path)
     }
   }
+
+  @Test(arguments: ["4.0", "1e0", "true", "\"4\"", "null", "-1"])
+  func refusesPartitionNumbersThatAreNotPositiveIntegers(_ modulus: String) throws {
+    let (directory, path) = try handMade(
+      hashMetadata(partitions: #"[{"tensor":"weight_0","divisor":1,"modulus":"# + modulus + #","dim":3}]"#))
+    _ = directory
+    do {
+      _ = try CompressedTable(contentsOf: path)
+      Issue.record("modulus \(modulus) accepted")
+    } catch let error as EmbCompressError {
+      #expect(error.identifier == "malformed")
+      #expect(error.message.contains("modulus"), "\(error.message)")
+    }
+  }
 }
