@@ -20,6 +20,8 @@ public enum EmbCompressError: Error, Equatable, Sendable {
   case nonFiniteValues(path: String, row: Int, column: Int, count: Int)
   case rawSizeMismatch(path: String, dataBytes: Int, rowBytes: Int)
   case invalidOption(path: String, detail: String)
+  /// An id (a row of the rebuilt table) outside `0..<rows`.
+  case idOutOfRange(path: String, id: Int, rows: Int)
   /// A bad combination of options that concerns no file in particular.
   case invalidArguments(detail: String)
   case readFailed(path: String, detail: String)
@@ -36,7 +38,7 @@ extension EmbCompressError {
   public var category: Category {
     switch self {
     case .fileNotFound, .cannotOpen: .noInput
-    case .invalidOption, .invalidArguments, .ambiguousTable, .tableNotFound: .usage
+    case .invalidOption, .invalidArguments, .ambiguousTable, .tableNotFound, .idOutOfRange: .usage
     case .unrecognizedFormat, .notHDF5, .truncated, .malformed, .unsupportedElementType,
       .notTwoDimensional, .emptyTable, .noTableFound, .nonFiniteValues, .rawSizeMismatch:
       .data
@@ -63,6 +65,7 @@ extension EmbCompressError {
     case .nonFiniteValues: "non-finite-values"
     case .rawSizeMismatch: "raw-size-mismatch"
     case .invalidOption: "invalid-option"
+    case .idOutOfRange: "id-out-of-range"
     case .invalidArguments: "invalid-arguments"
     case .readFailed: "read-failed"
     case .cannotCreate: "cannot-create"
@@ -78,7 +81,8 @@ extension EmbCompressError {
       .unsupportedElementType(let path, _), .notTwoDimensional(let path, _, _),
       .emptyTable(let path, _, _), .noTableFound(let path, _), .ambiguousTable(let path, _),
       .tableNotFound(let path, _, _), .nonFiniteValues(let path, _, _, _),
-      .rawSizeMismatch(let path, _, _), .invalidOption(let path, _), .readFailed(let path, _),
+      .rawSizeMismatch(let path, _, _), .invalidOption(let path, _), .idOutOfRange(let path, _, _),
+      .readFailed(let path, _),
       .cannotCreate(let path, _), .writeFailed(let path, _):
       path
     case .invalidArguments: ""
@@ -111,6 +115,8 @@ extension EmbCompressError {
     case .rawSizeMismatch(_, let dataBytes, let rowBytes):
       return "\(dataBytes) data bytes is not a whole number of \(rowBytes)-byte rows (\(dataBytes / rowBytes) rows and \(dataBytes % rowBytes) bytes over); check --dim, --dtype and --offset"
     case .invalidOption(_, let detail), .invalidArguments(let detail): return detail
+    case .idOutOfRange(_, let id, let rows):
+      return "id \(id) is out of range: the table has \(rows) row\(rows == 1 ? "" : "s") (ids 0 to \(rows - 1))"
     case .readFailed(_, let detail): return "read failed: \(detail)"
     case .cannotCreate(_, let detail): return "cannot create: \(detail)"
     case .writeFailed(_, let detail): return "write failed: \(detail)"

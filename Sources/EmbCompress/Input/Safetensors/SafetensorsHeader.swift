@@ -55,36 +55,45 @@ public struct SafetensorsHeader: Sendable {
       if name == "__metadata__" {
         guard let pairs = value as? [String: Any] else { throw malformed("__metadata__ is not an object") }
         for (key, item) in pairs {
-          guard let string = item as? String else { throw malformed("__metadata__ value '\(key)' is not a string") }
+          guard let string = item as? String else {
+            throw malformed("__metadata__ value \(UntrustedText.quoted(key)) is not a string")
+          }
           metadata[key] = string
         }
         continue
       }
-      guard let fields = value as? [String: Any] else { throw malformed("tensor '\(name)' is not an object") }
-      guard let dtypeName = fields["dtype"] as? String else { throw malformed("tensor '\(name)' has no dtype string") }
+      guard let fields = value as? [String: Any] else {
+        throw malformed("tensor \(UntrustedText.quoted(name)) is not an object")
+      }
+      guard let dtypeName = fields["dtype"] as? String else {
+        throw malformed("tensor \(UntrustedText.quoted(name)) has no dtype string")
+      }
       guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
-        throw malformed("tensor '\(name)' has unknown dtype '\(dtypeName)'")
+        throw malformed("tensor \(UntrustedText.quoted(name)) has unknown dtype \(UntrustedText.quoted(dtypeName))")
       }
       guard let shape = Self.integers(fields["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
-        throw malformed("tensor '\(name)' has no shape of non-negative integers")
+        throw malformed("tensor \(UntrustedText.quoted(name)) has no shape of non-negative integers")
       }
       guard let offsets = Self.integers(fields["data_offsets"]), offsets.count == 2, offsets[0] >= 0,
         offsets[0] <= offsets[1]
       else {
-        throw malformed("tensor '\(name)' has no valid data_offsets [begin, end]")
+        throw malformed("tensor \(UntrustedText.quoted(name)) has no valid data_offsets [begin, end]")
       }
       guard offsets[1] <= dataSize else {
-        throw truncated("tensor '\(name)' ends at data byte \(offsets[1]) but the data section holds \(dataSize)")
+        throw truncated(
+          "tensor \(UntrustedText.quoted(name)) ends at data byte \(offsets[1]) but the data section holds \(dataSize)")
       }
       var expected = dtype.byteSize
       for extent in shape {
         let (product, overflow) = expected.multipliedReportingOverflow(by: extent)
-        guard !overflow else { throw malformed("tensor '\(name)' has a shape too large to address") }
+        guard !overflow else {
+          throw malformed("tensor \(UntrustedText.quoted(name)) has a shape too large to address")
+        }
         expected = product
       }
       guard expected == offsets[1] - offsets[0] else {
         throw malformed(
-          "tensor '\(name)': shape \(shape) of \(dtypeName) needs \(expected) bytes but data_offsets span \(offsets[1] - offsets[0])")
+          "tensor \(UntrustedText.quoted(name)): shape \(shape) of \(dtypeName) needs \(expected) bytes but data_offsets span \(offsets[1] - offsets[0])")
       }
       tensors.append(Tensor(name: name, dtype: dtype, shape: shape, span: offsets[0]..<offsets[1]))
     }
@@ -92,7 +101,7 @@ public struct SafetensorsHeader: Sendable {
     var end = 0
     for tensor in tensors {
       guard tensor.span.lowerBound >= end else {
-        throw malformed("tensor '\(tensor.name)' overlaps the data of another tensor")
+        throw malformed("tensor \(UntrustedText.quoted(tensor.name)) overlaps the data of another tensor")
       }
       guard tensor.span.lowerBound == end else {
         throw malformed("data bytes \(end)..<\(tensor.span.lowerBound) belong to no tensor")
@@ -106,12 +115,12 @@ public struct SafetensorsHeader: Sendable {
     self.metadata = metadata
   }
 
-  /// Reads a JSON array of whole numbers; fractions, strings and nulls make it nil.
+  /// Reads a JSON array of integers; fractions, booleans, strings and nulls make it nil.
   private static func integers(_ value: Any?) -> [Int]? {
     guard let array = value as? [Any] else { return nil }
     var result: [Int] = []
     for item in array {
-      guard let integer = item as? Int else { return nil }
+      guard let integer = JSONInteger.exact(item) else { return nil }
       result.append(integer)
     }
     return result

@@ -1,0 +1,135 @@
+/// A `.qr` checkpoint read back and checked: its layout, its stored tables widened to `Float`,
+/// and any row of the table they rebuild.
+///
+/// Loading trusts nothing in the file. Beyond the safetensors structure (`SafetensorsHeader`),
+/// it checks the metadata, that the partitions and tensors match one to one with the right
+/// shapes and one float dtype, that the layout is what its scheme promises and covers every
+/// id, the data's SHA-256, and that no value is NaN or ±Inf. Anything wrong is an
+/// `EmbCompressError` naming the file — a data error (`.malformed`, `.truncated`,
+/// `.unsupportedElementType`), never a crash — so once loaded, every id in `0..<rows` rebuilds.
+///
+///     let table = try CompressedTable(contentsOf: "out.qr")
+///     print(table.rows, table.dim, table.layout.scheme)   // 30522 384 qr
+///     let row = try table.embedding(of: 42)               // 384 floats
+///
+/// The rebuilt rows follow the rule of docs/checkpoint-format.md in float32, so they equal what
+/// any other reader following it computes, bit for bit.
+public struct CompressedTable: Sendable {
+  /// The file it was read from, as given.
+  public let path: String
+  /// The rule: rows, dim, scheme, operation and partitions.
+  public let layout: CompositionalLayout
+  /// The float type the tables are stored in.
+  public let precision: StoragePrecision
+  /// Format, source, stored relative error and the (verified) SHA-256.
+  public let metadata: CheckpointMetadata
+  /// The stored tables, each value widened to `Float` exactly.
+  public let tables: CompositionalTables
+  /// The size of the file.
+  public let fileBytes: Int
+  /// The bytes the tensors occupy: the whole data section.
+  public let tensorBytes: Int
+
+  /// Reads and checks the `.qr` file at `path`.
+  ///
+  ///     do { let table = try CompressedTable(contentsOf: "out.qr") }
+  ///     catch let error as EmbCompressError { print(error.message) }  // "out.qr: wrong sha256 …"
+  ///
+  /// - Throws: `EmbCompressError`: `.fileNotFound`/`.cannotOpen` for a file that cannot be
+  ///   opened; `.truncated`, `.malformed` or `.unsupportedElementType` naming what is wrong.
+  public init(contentsOf path: String) throws {
+    let file = try MappedFile(path: path)
+    let bytes = file.bytes
+    let header = try SafetensorsHeader(bytes: bytes, path: path)
+    let metadata = try CheckpointMetadata(checking: header.metadata, path: path)
+    let layout = try CheckpointLayoutReader.layout(from: header.metadata, path: path)
+    try CheckpointLayoutRules.check(layout, path: path)
+    let tensors = try CheckpointTensors(header: header, layout: layout, path: path)
+
+    let data = UnsafeRawBufferPointer(rebasing: bytes[header.dataOffset...])
+    let digest = SHA256Hex.digest(of: data)
+    guard digest == metadata.sha256 else {
+      throw EmbCompressError.malformed(
+        path: path,
+        detail: "wrong sha256: the data section hashes to \(digest), the metadata says \(metadata.sha256); the file is damaged")
+    }
+    let weights = try tensors.decode(from: bytes, dataOffset: header.dataOffset)
+
+    self.path = path
+    self.layout = layout
+    self.precision = tensors.precision
+    self.metadata = metadata
+    self.tables = CompositionalTables(layout: layout, weights: weights)
+    self.fileBytes = bytes.count
+    self.tensorBytes = tensors.byteCount
+  }
+
+  /// The rows of the rebuilt table.
+  public var rows: Int { layout.rows }
+  /// The columns of the rebuilt table.
+  public var dim: Int { layout.dim }
+
+  /// What the rebuilt table would take as float32, `rows × dim × 4` bytes (checked to fit on load).
+  public var denseBytes: Int { rows * dim * MemoryLayout<Float>.size }
+
+  /// The dense float32 table's size over the stored tensors' size.
+  ///
+  ///     try CompressedTable(contentsOf: "out.qr").compressionRatio  // 12.4
+  public var compressionRatio: Double { Double(denseBytes) / Double(tensorBytes) }
+
+  /// The rebuilt row of `id`.
+  ///
+  ///     let row = try table.embedding(of: 7)  // table.dim values
+  ///
+  /// - Throws: `.idOutOfRange` unless `0 <= id < rows`.
+  public func embedding(of id: Int) throws -> [Float] {
+    try checkID(id)
+    var row = [Float](repeating: 0, count: dim)
+    row.withUnsafeMutableBufferPointer { tables.embedding(of: id, into: $0) }
+    return row
+  }
+
+  /// Gathers the rebuilt rows of `ids`, in order, into `buffer` (`ids.count × dim` values,
+  /// row-major). Every id is checked before anything is written.
+  ///
+  ///     var out = [Float](repeating: 0, count: 3 * table.dim)
+  ///     try out.withUnsafeMutableBufferPointer { try table.embeddings(of: [4, 0, 4], into: $0) }
+  ///
+  /// - Throws: `.idOutOfRange` for the first id outside `0..<rows`; `.invalidArguments` when
+  ///   `buffer` is not exactly `ids.count × dim` long.
+  public func embeddings(of ids: some Collection<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+    try checkBuffer(buffer, rows: ids.count)
+    for id in ids { try checkID(id) }
+    for (offset, id) in ids.enumerated() {
+      tables.embedding(of: id, into: UnsafeMutableBufferPointer(rebasing: buffer[(offset * dim)..<((offset + 1) * dim)]))
+    }
+  }
+
+  /// Writes rows `range` of the rebuilt table into `buffer` (`range.count × dim` values, row-major).
+  ///
+  ///     var block = [Float](repeating: 0, count: 100 * table.dim)
+  ///     try block.withUnsafeMutableBufferPointer { try table.rows(200..<300, into: $0) }
+  ///
+  /// - Throws: `.idOutOfRange` when `range` is not inside `0..<rows`; `.invalidArguments` when
+  ///   `buffer` is not exactly `range.count × dim` long.
+  public func rows(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+    if range.lowerBound < 0 { throw EmbCompressError.idOutOfRange(path: path, id: range.lowerBound, rows: rows) }
+    if range.upperBound > rows {
+      throw EmbCompressError.idOutOfRange(path: path, id: Swift.max(range.lowerBound, rows), rows: rows)
+    }
+    try checkBuffer(buffer, rows: range.count)
+    tables.embeddings(of: range, into: buffer)
+  }
+
+  private func checkID(_ id: Int) throws {
+    guard id >= 0 && id < rows else { throw EmbCompressError.idOutOfRange(path: path, id: id, rows: rows) }
+  }
+
+  private func checkBuffer(_ buffer: UnsafeMutableBufferPointer<Float>, rows count: Int) throws {
+    let (needed, overflow) = count.multipliedReportingOverflow(by: dim)
+    guard !overflow, buffer.count == needed else {
+      throw EmbCompressError.invalidArguments(
+        detail: "the buffer holds \(buffer.count) values, but \(count) rows of dim \(dim) need \(overflow ? "more than can be counted" : String(needed))")
+    }
+  }
+}

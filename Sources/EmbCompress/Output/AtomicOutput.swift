@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A file being written that appears at `path` whole, or not at all.
+///
+/// The bytes go to a temporary file in the same folder (so the final rename never crosses file
+/// systems); `commit()` fsyncs it and renames it into place. Until then `path` is untouched,
+/// and a failure — or dropping the value without committing — removes the temporary file.
+///
+///     let output = try AtomicOutput(path: "table.npy", replacing: false)
+///     try output.write(header)
+///     try output.write(rows)
+///     try output.commit()
+public final class AtomicOutput {
+  /// The file that appears on `commit()`.
+  public let path: String
+  /// The temporary file the bytes go to, `.NAME.tmp-XXXXXX` next to `path`.
+  public let temporaryPath: String
+  private let replacing: Bool
+  private var descriptor: Int32
+  private var committed = false
+
+  /// Creates the temporary file. Without `replacing`, an existing `path` is refused now — the
+  /// work is not wasted — and again at `commit()`, where `link` makes it race-free.
+  ///
+  /// - Throws: `.cannotCreate` when `path` exists (without `replacing`) or the folder is not
+  ///   writable.
+  public init(path: String, replacing: Bool) throws {
+    self.path = path
+    self.replacing = replacing
+    if !replacing {
+      var status = stat()
+      if lstat(path, &status) == 0 { throw EmbCompressError.cannotCreate(path: path, detail: "already exists") }
+    }
+    let folder = AtomicOutput.folder(of: path)
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    var template = Array(((folder == "/" ? "/" : folder + "/") + "." + name + ".tmp-XXXXXX").utf8CString)
+    descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard descriptor >= 0 else {
+      throw EmbCompressError.cannotCreate(path: path, detail: String(cString: strerror(errno)))
+    }
+    temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  deinit {
+    if descriptor >= 0 { close(descriptor) }
+    if !committed { unlink(temporaryPath) }
+  }
+
+  /// Appends `bytes` to the temporary file.
+  public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    guard descriptor >= 0 else { throw EmbCompressError.writeFailed(path: path, detail: "already closed") }
+    var offset = 0
+    while offset < bytes.count {
+      let written = Glibc.write(descriptor, bytes.baseAddress! + offset, min(bytes.count - offset, 1 << 30))
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw EmbCompressError.writeFailed(path: path, detail: String(cString: strerror(errno)))
+      }
+      offset += written
+    }
+  }
+
+  /// Makes the file durable and puts it at `path`: fsync, the usual permissions, then rename
+  /// (or, without `replacing`, link, which fails rather than replace a file that appeared
+  /// meanwhile), then fsync of the folder so the new name survives a crash too.
+  public func commit() throws {
+    guard descriptor >= 0, !committed else { throw EmbCompressError.writeFailed(path: path, detail: "already closed") }
+    guard fsync(descriptor) == 0 else {
+      throw EmbCompressError.writeFailed(path: path, detail: String(cString: strerror(errno)))
+    }
+    // mkstemp makes the file 0600; outputs are meant to be read by others too.
+    _ = fchmod(descriptor, 0o644 & ~AtomicOutput.currentUmask())
+    let closed = close(descriptor)
+    descriptor = -1
+    guard closed == 0 else { throw EmbCompressError.writeFailed(path: path, detail: String(cString: strerror(errno))) }
+    if replacing {
+      guard rename(temporaryPath, path) == 0 else {
+        throw EmbCompressError.cannotCreate(path: path, detail: String(cString: strerror(errno)))
+      }
+    } else {
+      guard link(temporaryPath, path) == 0 else {
+        let code = errno
+        throw EmbCompressError.cannotCreate(path: path, detail: code == EEXIST ? "already exists" : String(cString: strerror(code)))
+      }
+      unlink(temporaryPath)
+    }
+    committed = true
+    let directory = open(AtomicOutput.folder(of: path), O_RDONLY | O_DIRECTORY)
+    if directory >= 0 {
+      _ = fsync(directory)
+      close(directory)
+    }
+  }
+
+  private static func folder(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    let folder = String(path[..<slash])
+    return folder.isEmpty ? "/" : folder
+  }
+
+  private static func currentUmask() -> mode_t {
+    let mask = umask(0)
+    umask(mask)
+    return mask
+  }
+}

@@ -1,0 +1,84 @@
+import EmbCompress
+import Foundation
+
+/// What `embcompress inspect` reports about a `.qr` checkpoint that loaded (and so passed every
+/// check, its SHA-256 included).
+struct CheckpointSummary: Encodable {
+  var path: String
+  var format: String
+  var rows: Int
+  var dim: Int
+  var scheme: PartitionScheme
+  var operation: CombineOperation
+  var partitions: [Partition]
+  var precision: StoragePrecision
+  var fileBytes: Int
+  var tensorBytes: Int
+  /// The float32 input's bytes (rows × dim × 4) over the tensor bytes.
+  var compressionRatio: Double
+  var source: String
+  var relativeError: Double
+  var sha256: String
+  /// Always true: a checkpoint whose digest does not match is refused before this exists.
+  var sha256Verified: Bool
+
+  init(_ table: CompressedTable) {
+    path = table.path
+    format = table.metadata.format
+    rows = table.rows
+    dim = table.dim
+    scheme = table.layout.scheme
+    operation = table.layout.operation
+    partitions = table.layout.partitions
+    precision = table.precision
+    fileBytes = table.fileBytes
+    tensorBytes = table.tensorBytes
+    compressionRatio = table.compressionRatio
+    source = table.metadata.source
+    relativeError = table.metadata.relativeError
+    sha256 = table.metadata.sha256
+    sha256Verified = true
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case path, format, rows, dim, scheme, operation, partitions, precision
+    case fileBytes = "file_bytes", tensorBytes = "tensor_bytes", compressionRatio = "compression_ratio"
+    case source, relativeError = "relative_error", sha256, sha256Verified = "sha256_verified"
+  }
+
+  /// Aligned text, as `info` prints it.
+  var text: String {
+    var pairs: [(String, String)] = [
+      ("format", format),
+      ("rows", TextTable.grouped(rows)),
+      ("dim", TextTable.grouped(dim)),
+      ("scheme", scheme.rawValue),
+      ("operation", operation.rawValue),
+    ]
+    let names = partitions.map { UntrustedText.escaped($0.tensor) }
+    let nameWidth = names.map(\.count).max() ?? 0
+    func column(_ values: [Int]) -> [String] {
+      let texts = values.map(TextTable.grouped)
+      let width = texts.map(\.count).max() ?? 0
+      return texts.map { String(repeating: " ", count: width - $0.count) + $0 }
+    }
+    let divisors = column(partitions.map(\.divisor))
+    let moduli = column(partitions.map(\.modulus))
+    let dims = column(partitions.map(\.dim))
+    for index in partitions.indices {
+      let name = names[index].padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+      pairs.append(
+        (index == 0 ? "partitions" : "", "\(name)  divisor \(divisors[index])  modulus \(moduli[index])  dim \(dims[index])"))
+    }
+    pairs += [
+      ("precision", precision.rawValue),
+      ("file bytes", "\(TextTable.grouped(fileBytes)) (\(TextTable.byteSize(fileBytes)))"),
+      ("tensor bytes", "\(TextTable.grouped(tensorBytes)) (\(TextTable.byteSize(tensorBytes)))"),
+      ("compression", String(format: "%.2f× vs float32 (%@)", compressionRatio, TextTable.byteSize(rows * dim * 4))),
+      ("source", UntrustedText.escaped(source)),
+      ("relative error", String(format: "%.6g", relativeError)),
+      ("sha256", "\(sha256) (verified)"),
+    ]
+    return path + "\n" + TextTable.lines(pairs)
+  }
+}
