@@ -1,0 +1,133 @@
+/// add: least squares Σᵢ‖Eᵢ − Σⱼ Wⱼ[pⱼ(i)]‖² by backfitting, from the bucket sums of one pass.
+///
+/// Backfitting sets each table in turn to the bucket means of what the other tables leave:
+/// Wⱼ[b] = (Sⱼ[b] − Σ_{l≠j} X_{j←l}[b]) / nⱼ[b], with Sⱼ the bucket sums and X from `CrossSums`.
+/// Each update is an exact block minimisation, lowering the error by exactly Σ_b nⱼ[b]‖ΔWⱼ[b]‖²,
+/// so the error is tracked without touching the table. On a full grid the first sweep lands on
+/// row means + column means − grand mean, and the second confirms it.
+///
+/// Gauge: constants can move between tables without changing any row. After the sweeps every
+/// table but the first is shifted to zero mean per column, weighted by bucket counts (so it adds
+/// nothing on average over the ids), and the first table absorbs the shifts. Buckets no id uses are 0.
+enum AdditiveFit {
+  static func fit(
+    _ source: any TableSource, layout: CompositionalLayout, options: FitOptions, workers: ColumnWorkers,
+    progress: (@Sendable (FitProgress) -> Void)?
+  ) throws -> FitOutcome {
+    let (rows, dim, partitions) = (layout.rows, layout.dim, layout.partitions)
+    let k = partitions.count
+    let sums = BucketSums(
+      partitions: partitions, columnRanges: Array(repeating: 0..<dim, count: k), dim: dim)
+    let passes = RowPasses(
+      source: source, unitRows: 1, keepInMemory: false, maxBlockBytes: options.maxBlockBytes, progress: progress)
+    try passes.run(phase: "bucket sums") { sums.add($0, workers: workers) }
+
+    let total = (0..<dim).reduce(0.0) { $0 + sums.squares[$1] }
+    let counts = partitions.map { BucketSums.counts(of: $0, rows: rows) }
+    let cross = CrossSums(layout: layout, memoryBudget: options.memoryBudget)
+    let tables = partitions.map { DoubleBuffer(count: $0.modulus * dim) }
+    let scratch = partitions.map { DoubleBuffer(count: $0.modulus * dim) }
+    let decrease = DoubleBuffer(count: dim)
+    let rule = ConvergenceRule(tolerance: options.tolerance, totalSquares: total)
+
+    let shared = UncheckedSendable((tables, scratch, sums.sums, counts, cross, decrease))
+    var error = total
+    var iterations = 0
+    var converged = false
+    while iterations < options.maxIterations {
+      decrease.zero()
+      workers.run { columns in
+        let (tables, scratch, sums, counts, cross, decrease) = shared.value
+        for j in 0..<k {
+          let residual = scratch[j].pointer
+          let modulus = partitions[j].modulus
+          for b in 0..<modulus {
+            for c in columns { residual[b * dim + c] = sums[j].pointer[b * dim + c] }
+          }
+          for l in 0..<k where l != j {
+            cross.accumulate(into: residual, bucketsOf: j, from: l, table: tables[l].pointer, columns: columns, scale: -1)
+          }
+          let table = tables[j].pointer
+          for b in 0..<modulus where counts[j][b] > 0 {
+            let n = counts[j][b]
+            for c in columns {
+              let updated = residual[b * dim + c] / n
+              let step = updated - table[b * dim + c]
+              decrease[c] += n * step * step
+              table[b * dim + c] = updated
+            }
+          }
+        }
+      }
+      iterations += 1
+      let previous = error
+      error -= (0..<dim).reduce(0.0) { $0 + decrease[$1] }
+      if rule.isConverged(previous: previous, current: error) {
+        converged = true
+        break
+      }
+    }
+
+    fixGauge(tables, counts: counts, partitions: partitions, rows: rows, dim: dim)
+    let squaredError = exactError(
+      tables, sums: sums, counts: counts, cross: cross, scratch: scratch, partitions: partitions, dim: dim,
+      workers: workers)
+    return FitOutcome(
+      weights: tables.map(\.floats), sourcePasses: passes.sourcePasses, iterations: iterations,
+      converged: converged, method: .backfitting, squaredError: squaredError, totalSquares: total)
+  }
+
+  /// Shifts tables 1… to count-weighted zero mean per column; table 0 takes the shifts.
+  private static func fixGauge(
+    _ tables: [DoubleBuffer], counts: [[Double]], partitions: [Partition], rows: Int, dim: Int
+  ) {
+    var shift = [Double](repeating: 0, count: dim)
+    for j in 1..<partitions.count {
+      var mean = [Double](repeating: 0, count: dim)
+      for b in 0..<partitions[j].modulus where counts[j][b] > 0 {
+        for c in 0..<dim { mean[c] += counts[j][b] * tables[j][b * dim + c] }
+      }
+      for c in 0..<dim { mean[c] /= Double(rows) }
+      for b in 0..<partitions[j].modulus where counts[j][b] > 0 {
+        for c in 0..<dim { tables[j][b * dim + c] -= mean[c] }
+      }
+      for c in 0..<dim { shift[c] += mean[c] }
+    }
+    for b in 0..<partitions[0].modulus where counts[0][b] > 0 {
+      for c in 0..<dim { tables[0][b * dim + c] += shift[c] }
+    }
+  }
+
+  /// Σᵢ‖Eᵢ − Êᵢ‖² = Σ‖E‖² − 2 Σⱼ Sⱼ·Wⱼ + Σⱼ Σ_b nⱼ[b]‖Wⱼ[b]‖² + Σ_{j≠l} Wⱼ·X_{j←l}.
+  private static func exactError(
+    _ tables: [DoubleBuffer], sums: BucketSums, counts: [[Double]], cross: CrossSums, scratch: [DoubleBuffer],
+    partitions: [Partition], dim: Int, workers: ColumnWorkers
+  ) -> Double {
+    let k = partitions.count
+    let perColumn = DoubleBuffer(count: dim)
+    let shared = UncheckedSendable((tables, sums.sums, sums.squares, counts, cross, scratch, perColumn))
+    workers.run { columns in
+      let (tables, sums, squares, counts, cross, scratch, perColumn) = shared.value
+      for c in columns { perColumn[c] = squares[c] }
+      for j in 0..<k {
+        let x = scratch[j].pointer
+        let table = tables[j].pointer
+        let modulus = partitions[j].modulus
+        for b in 0..<modulus {
+          for c in columns { x[b * dim + c] = 0 }
+        }
+        for l in 0..<k where l != j {
+          cross.accumulate(into: x, bucketsOf: j, from: l, table: tables[l].pointer, columns: columns, scale: 1)
+        }
+        for b in 0..<modulus {
+          let n = counts[j][b]
+          for c in columns {
+            let w = table[b * dim + c]
+            perColumn[c] += w * (n * w + x[b * dim + c] - 2 * sums[j].pointer[b * dim + c])
+          }
+        }
+      }
+    }
+    return max(0, (0..<dim).reduce(0.0) { $0 + perColumn[$1] })
+  }
+}
