@@ -39,12 +39,10 @@ extension EmbCompressCommand {
     }
 
     func run() throws {
+      InterruptHandler.install()
       let written = try reportingErrors {
         // Checked before the work, so a long expansion is not wasted; the final link checks again.
-        var status = stat()
-        if !force && lstat(output, &status) == 0 {
-          throw EmbCompressError.cannotCreate(path: output, detail: "already exists; pass --force to replace it")
-        }
+        try OutputPathCheck.check(output: output, input: checkpoint, replacing: force)
         let table = try CompressedTable(contentsOf: checkpoint)
         let range = try rows?.resolve(rows: table.rows, path: checkpoint) ?? 0..<table.rows
         let chosen = format ?? OutputTableFormat(path: output)!

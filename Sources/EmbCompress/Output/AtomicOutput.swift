@@ -41,11 +41,14 @@ public final class AtomicOutput {
       throw EmbCompressError.cannotCreate(path: path, detail: String(cString: strerror(errno)))
     }
     temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    // An interrupted run removes it too (see TemporaryFileRegistry).
+    TemporaryFileRegistry.shared.add(temporaryPath)
   }
 
   deinit {
     if descriptor >= 0 { close(descriptor) }
     if !committed { unlink(temporaryPath) }
+    TemporaryFileRegistry.shared.remove(temporaryPath)
   }
 
   /// Appends `bytes` to the temporary file.

@@ -1,0 +1,36 @@
+/// Everything one conversion needs: where to read, what to fit, where to write.
+public struct ConversionRequest: Sendable {
+  public var input: String
+  public var inputOptions: TableOpenOptions
+  public var output: String
+  /// Where the JSON report goes; `OUT.report.json` by default.
+  public var reportPath: String
+  public var scheme: PartitionScheme
+  public var operation: CombineOperation
+  /// Nil picks the scheme's default (4 collisions, or 3 partitions).
+  public var sizing: Sizing?
+  public var concatDims: [Int]?
+  public var precision: StoragePrecision
+  public var fit: FitOptions
+  /// Replace an existing output or report (`--force`).
+  public var replaceExisting: Bool
+
+  public init(
+    input: String, inputOptions: TableOpenOptions = TableOpenOptions(), output: String, reportPath: String? = nil,
+    scheme: PartitionScheme = .qr, operation: CombineOperation = .mult, sizing: Sizing? = nil,
+    concatDims: [Int]? = nil, precision: StoragePrecision = .f32, fit: FitOptions = FitOptions(),
+    replaceExisting: Bool = false
+  ) {
+    self.input = input
+    self.inputOptions = inputOptions
+    self.output = output
+    self.reportPath = reportPath ?? output + ".report.json"
+    self.scheme = scheme
+    self.operation = operation
+    self.sizing = sizing
+    self.concatDims = concatDims
+    self.precision = precision
+    self.fit = fit
+    self.replaceExisting = replaceExisting
+  }
+}
