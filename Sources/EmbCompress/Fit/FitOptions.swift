@@ -37,8 +37,8 @@ public struct FitOptions: Sendable, Equatable {
   }
 
   /// A quarter of physical memory.
-  public static var defaultMemoryBudget: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory / 4) }
+  public static var defaultMemoryBudget: Int { SystemResources.physicalMemory / 4 }
 
   /// Every active core.
-  public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+  public static var defaultThreads: Int { SystemResources.coreCount }
 }

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Opens the table in `path`, choosing the reader by `options.format`, else the file's
 /// signature, else its extension.
 ///
@@ -19,19 +15,7 @@ public func openTable(_ path: String, options: TableOpenOptions = TableOpenOptio
 
 /// The format of `path` by signature, then extension.
 public func detectFormat(_ path: String) throws -> TableFormat {
-  let fd = open(path, O_RDONLY | O_CLOEXEC)
-  guard fd >= 0 else { throw MappedFile.openError(path: path, errno: errno) }
-  defer { close(fd) }
-  var status = stat()
-  if fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
-    throw EmbCompressError.cannotOpen(path: path, reason: "is a directory")
-  }
-  var prefix = [UInt8](repeating: 0, count: 16)
-  let count = read(fd, &prefix, 16)
-  guard count >= 0 else {
-    throw EmbCompressError.readFailed(path: path, detail: String(cString: strerror(errno)))
-  }
-  if let format = TableFormat(signature: prefix.prefix(count)) { return format }
+  if let format = TableFormat(signature: try FilePrefix.read(path, count: 16)) { return format }
   let name = path.split(separator: "/").last.map(String.init) ?? path
   if let dot = name.lastIndex(of: "."), let format = TableFormat(pathExtension: String(name[name.index(after: dot)...])) {
     return format

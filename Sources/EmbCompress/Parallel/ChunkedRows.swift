@@ -17,9 +17,9 @@ public enum ChunkedRows {
     guard threads > 1, chunks.count > 1 else { return chunks.map(body) }
     var results = [T?](repeating: nil, count: chunks.count)
     results.withUnsafeMutableBufferPointer { buffer in
-      let shared = UnsafeSendable(buffer)
+      let shared = UncheckedSendable(buffer)
       withoutActuallyEscaping(body) { body in
-        let work = UnsafeSendable(body)
+        let work = UncheckedSendable(body)
         let next = AtomicCounter()
         DispatchQueue.concurrentPerform(iterations: min(threads, chunks.count)) { _ in
           while true {
@@ -32,10 +32,4 @@ public enum ChunkedRows {
     }
     return results.map { $0! }
   }
-}
-
-/// Lets a value the caller knows is safely shared cross a concurrency boundary.
-public struct UnsafeSendable<Value>: @unchecked Sendable {
-  public var value: Value
-  public init(_ value: Value) { self.value = value }
 }

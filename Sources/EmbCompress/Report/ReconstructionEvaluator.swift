@@ -19,9 +19,9 @@ public enum ReconstructionEvaluator {
     try relative.withUnsafeMutableBufferPointer { relativeOut in
       try cosine.withUnsafeMutableBufferPointer { cosineOut in
         try norm.withUnsafeMutableBufferPointer { normOut in
-          let outputs = UnsafeSendable((relativeOut, cosineOut, normOut))
+          let outputs = UncheckedSendable((relativeOut, cosineOut, normOut))
           try source.forEachBlock(maxBlockBytes: maxBlockBytes) { block in
-            let shared = UnsafeSendable(block)
+            let shared = UncheckedSendable(block)
             let partials = ChunkedRows.map(rows: block.rows, threads: threads) { rows in
               let block = shared.value
               let (relativeOut, cosineOut, normOut) = outputs.value

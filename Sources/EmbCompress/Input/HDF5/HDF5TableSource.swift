@@ -113,16 +113,9 @@ public final class HDF5TableSource: TableSource {
   /// Refuses files without the HDF5 signature before libhdf5 sees them, with the usual
   /// missing-file and permission errors.
   private static func checkSignature(path: String) throws {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw MappedFile.openError(path: path, errno: errno) }
-    defer { close(fd) }
-    var status = stat()
-    if fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
-      throw EmbCompressError.cannotOpen(path: path, reason: "is a directory")
+    guard TableFormat(signature: try FilePrefix.read(path, count: 8)) == .hdf5 else {
+      throw EmbCompressError.notHDF5(path: path)
     }
-    var prefix = [UInt8](repeating: 0, count: 8)
-    let count = read(fd, &prefix, 8)
-    guard count == 8, TableFormat(signature: prefix) == .hdf5 else { throw EmbCompressError.notHDF5(path: path) }
   }
 
   /// Every dataset in the file, in name order, with its shape and type.
