@@ -39,7 +39,13 @@ public struct CompressedTable: Sendable {
   ///   opened; `.truncated`, `.malformed` or `.unsupportedElementType` naming what is wrong.
   public init(contentsOf path: String) throws {
     let file = try MappedFile(path: path)
-    let bytes = file.bytes
+    try self.init(bytes: file.bytes, path: path)
+  }
+
+  /// Reads and checks a `.qr` already in memory; `path` only names it in errors.
+  ///
+  /// The values are copied out, so `bytes` need not outlive the table.
+  public init(bytes: UnsafeRawBufferPointer, path: String) throws {
     let header = try SafetensorsHeader(bytes: bytes, path: path)
     let metadata = try CheckpointMetadata(checking: header.metadata, path: path)
     let layout = try CheckpointLayoutReader.layout(from: header.metadata, path: path)

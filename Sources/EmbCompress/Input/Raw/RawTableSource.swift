@@ -6,38 +6,11 @@ public final class RawTableSource: TableSource {
   private let decoder: ElementDecoder
 
   public init(path: String, layout: RawLayout) throws {
-    guard let dim = layout.dim else {
-      throw EmbCompressError.invalidOption(path: path, detail: "a raw table needs --dim (values per row)")
-    }
-    guard dim > 0 else { throw EmbCompressError.invalidOption(path: path, detail: "--dim must be at least 1, not \(dim)") }
-    guard layout.offset >= 0 else {
-      throw EmbCompressError.invalidOption(path: path, detail: "--offset must not be negative")
-    }
+    // Options first, so a usage mistake is reported as such even when the file is missing.
+    _ = try layout.checkedRowBytes(path: path)
     file = try MappedFile(path: path)
-    guard layout.offset <= file.size else {
-      throw EmbCompressError.invalidOption(
-        path: path, detail: "--offset \(layout.offset) is past the end of the \(file.size)-byte file")
-    }
-    let (rowBytes, overflow) = dim.multipliedReportingOverflow(by: layout.elementType.byteSize)
-    guard !overflow else { throw EmbCompressError.invalidOption(path: path, detail: "--dim \(dim) is too large") }
-    let dataBytes = file.size - layout.offset
-    let rows: Int
-    if let given = layout.rows {
-      guard given >= 0 else { throw EmbCompressError.invalidOption(path: path, detail: "--rows must not be negative") }
-      let (needed, overflow) = given.multipliedReportingOverflow(by: rowBytes)
-      guard !overflow, needed <= dataBytes else {
-        throw EmbCompressError.truncated(
-          path: path,
-          detail: "--rows \(given) of \(rowBytes) bytes needs \(given * rowBytes) bytes after offset \(layout.offset), but the file holds \(dataBytes)")
-      }
-      rows = given
-    } else {
-      guard dataBytes % rowBytes == 0 else {
-        throw EmbCompressError.rawSizeMismatch(path: path, dataBytes: dataBytes, rowBytes: rowBytes)
-      }
-      rows = dataBytes / rowBytes
-    }
-    guard rows > 0 else { throw EmbCompressError.emptyTable(path: path, rows: rows, dim: dim) }
+    let rows = try layout.rows(fileSize: file.size, path: path)
+    let dim = layout.dim!
     self.layout = layout
     decoder = ElementDecoder(elementType: layout.elementType, byteOrder: layout.byteOrder)
     info = TableInfo(

@@ -1,0 +1,1 @@
+// Intentionally empty: the module exists for entry.c's symbols.
