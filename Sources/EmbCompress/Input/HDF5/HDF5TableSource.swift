@@ -60,6 +60,10 @@ public final class HDF5TableSource: TableSource {
       guard chosen.shape[0] > 0, chosen.shape[1] > 0 else {
         throw EmbCompressError.emptyTable(path: path, rows: chosen.shape[0], dim: chosen.shape[1])
       }
+      let (count, overflow) = chosen.shape[0].multipliedReportingOverflow(by: chosen.shape[1])
+      guard !overflow, !count.multipliedReportingOverflow(by: 8).overflow else {
+        throw EmbCompressError.malformed(path: path, detail: "dataset \(chosen.path) is too large to address")
+      }
       opened = H5Dopen2(file, chosen.path, chdf5_default())
       guard opened >= 0 else {
         throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "cannot open \(chosen.path)"))
