@@ -32,6 +32,7 @@ enum ReportSummary {
       pairs.append(("not compared", "\(omitted.method.rawValue): \(omitted.reason)"))
     }
     pairs.append(("ranking", comparison.ranking))
+    if let larger = comparison.largerSummary { pairs.append(("larger", larger)) }
     pairs.append(("verdict", comparison.verdict))
     if let fit = report.fit {
       pairs.append(

@@ -67,6 +67,12 @@ import Testing
     #expect(Array(found[4..<8]) == [0, 1, 2, 4])
   }
 
+  @Test func identicalRowsShareTheFirstOnesCosine() {
+    let rows: [Float] = [1, 2, 3, 4, 1, 2, 0, 0, 3, 4, 1, 2]
+    #expect(CosineNeighbors.firstIdentical(rows, count: 6, dim: 2) == [0, 1, 0, 3, 1, 0])
+    #expect(CosineNeighbors.firstIdentical([1, 2, 3, 4], count: 2, dim: 2) == nil)
+  }
+
   @Test func recallIsTheMeanOverlap() {
     let truth: [Int32] = [1, 2, 3, 4, 5, 6]
     #expect(CosineNeighbors.recall(truth, against: truth, k: 3) == 1)

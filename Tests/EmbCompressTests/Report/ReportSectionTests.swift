@@ -59,6 +59,13 @@ import Testing
     #expect(comparison.largerSummary == nil)
   }
 
+  @Test func winningAmongPoorOptionsIsNotCalledGood() {
+    let comparison = BaselineComparison(
+      fitLabel: "qr-mult", fitBytes: 100, fitError: 0.998, baselines: [baseline(.hash, bytes: 100, error: 0.999)])
+    #expect(comparison.rank == 1)
+    #expect(comparison.verdict == "The fit beats every baseline of comparable size. A relative error of 0.998 means the fit explains only 0.4% of the table's squared norm (1 − error²).")
+  }
+
   @Test func aNarrowLossIsNotCalledFarBetter() {
     let comparison = BaselineComparison(
       fitLabel: "qr-mult", fitBytes: 100, fitError: 0.3, baselines: [baseline(.truncatedSVD, bytes: 100, error: 0.2)])

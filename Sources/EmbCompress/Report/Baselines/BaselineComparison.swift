@@ -56,8 +56,21 @@ public struct BaselineComparison: Sendable {
       + list.joined(separator: ", ")
   }
 
-  /// One plain sentence: which comparable baseline is far better, or that the fit holds its own.
+  /// At or above this relative error the verdict adds how little of the table the fit explains.
+  public static let poorFit = 0.5
+
+  /// Plain sentences: which comparable baseline is far better, or that the fit holds its own;
+  /// and, for a poor fit, how little it explains, so that winning among poor options does not
+  /// read as good.
   public var verdict: String {
+    let fitError = fit.relativeFrobenius
+    guard fitError >= Self.poorFit else { return standing }
+    let explained = max(0, 1 - fitError * fitError) * 100
+    return standing + " A relative error of \(Self.number(fitError)) means the fit explains only "
+      + String(format: "%.3g", explained) + "% of the table's squared norm (1 − error²)."
+  }
+
+  private var standing: String {
     let fitError = fit.relativeFrobenius
     if let best = ranked.first, !best.isFit, best.relativeFrobenius <= fitError * Self.farBetter {
       let factor = best.relativeFrobenius > 0 ? String(format: "%.3g× lower", fitError / best.relativeFrobenius) : "exact"

@@ -7,6 +7,10 @@ import Dispatch
 /// query keeps its k most similar other rows: by descending cosine, ties to the earlier row. The
 /// query chunks are fixed and each is one single-threaded BLAS call, so the lists are the same
 /// for any thread count.
+///
+/// Identical rows are real ties — the hashing trick gives every id in a bucket the same row — but
+/// `sgemm` may round their cosines differently in different columns. So every row takes the
+/// cosine of the first row identical to it, and the ties go to the earlier rows as promised.
 enum CosineNeighbors {
   /// Queries per `sgemm`: 64 × a 20,000-row corpus is 5 MB of cosines per thread.
   static let queryChunk = 64
@@ -30,15 +34,16 @@ enum CosineNeighbors {
   /// - Parameter corpus: unit rows, `count × dim` (see `normalized`); `k < count`.
   static func nearest(corpus: [Float], count: Int, dim: Int, queries: [Int], k: Int, threads: Int) -> [Int32] {
     precondition(k >= 1 && k < count)
+    let twin = firstIdentical(corpus, count: count, dim: dim)
     var result = [Int32](repeating: -1, count: queries.count * k)
     let chunks = stride(from: 0, to: queries.count, by: queryChunk).map { $0..<min(queries.count, $0 + queryChunk) }
     let next = AtomicCounter()
     corpus.withUnsafeBufferPointer { corpus in
       result.withUnsafeMutableBufferPointer { result in
-        let shared = UncheckedSendable((corpus.baseAddress!, result.baseAddress!))
+        let shared = UncheckedSendable((corpus.baseAddress!, result.baseAddress!, twin))
         BLASThreads.withSingleThread {
           DispatchQueue.concurrentPerform(iterations: max(1, min(threads, chunks.count))) { _ in
-            let (corpus, result) = shared.value
+            let (corpus, result, twin) = shared.value
             var block = [Float](repeating: 0, count: queryChunk * dim)
             var cosines = [Float](repeating: 0, count: queryChunk * count)
             var best = [(cosine: Float, index: Int32)](repeating: (0, 0), count: k)
@@ -56,9 +61,10 @@ enum CosineNeighbors {
                 }
               }
               for (row, query) in queries[chunk].enumerated() {
-                let similarities = cosines[(row * count)..<((row + 1) * count)]
+                let offset = row * count
                 var filled = 0
-                for (position, cosine) in similarities.enumerated() where position != query {
+                for position in 0..<count where position != query {
+                  let cosine = cosines[offset + (twin?[position] ?? position)]
                   guard filled < k || cosine > best[k - 1].cosine else { continue }
                   // Insert after every kept row at least as similar, so ties keep the earlier row.
                   var slot = min(filled, k - 1)
@@ -78,6 +84,17 @@ enum CosineNeighbors {
       }
     }
     return result
+  }
+
+  /// For each row the index of the first row identical to it; nil when all rows differ.
+  static func firstIdentical(_ corpus: [Float], count: Int, dim: Int) -> [Int]? {
+    var first = [ArraySlice<Float>: Int](minimumCapacity: count)
+    var twin = [Int](repeating: 0, count: count)
+    for i in 0..<count {
+      let row = corpus[(i * dim)..<((i + 1) * dim)]
+      if let earlier = first[row] { twin[i] = earlier } else { first[row] = i; twin[i] = i }
+    }
+    return first.count == count ? nil : twin
   }
 
   /// The mean over queries of |found ∩ truth| / k, both `queries × k` lists.
