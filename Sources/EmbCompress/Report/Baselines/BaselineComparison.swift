@@ -76,7 +76,7 @@ public struct BaselineComparison: Sendable {
       let factor = best.relativeFrobenius > 0 ? String(format: "%.3g× lower", fitError / best.relativeFrobenius) : "exact"
       return "\(best.label) is far better at this size: relative error \(Self.number(best.relativeFrobenius)) "
         + "against \(Self.number(fitError)) (\(factor)) in \(Self.size(best.bytes, of: fit.bytes)) the bytes. "
-        + "Prefer it unless the ids have structure the fit can use."
+        + "For this table, prefer it, unless you need the compositional tables themselves (to train them on, say)."
     }
     if rank == 1 {
       return ranked.count == 1
