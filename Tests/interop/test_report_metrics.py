@@ -133,6 +133,14 @@ def reference(E, rebuilt, report, seed, corpus_size=20_000, query_size=1_000, k=
     diff = np.linalg.norm(E64 - rebuilt.astype(np.float64), axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         row_error = np.where(norms > 0, diff / norms, np.where(diff > 0, 1.0, 0.0))
+    rebuilt_norms = np.linalg.norm(rebuilt.astype(np.float64), axis=1)
+    dots = np.sum(E64 * rebuilt.astype(np.float64), axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cosine = np.where(
+            (norms > 0) & (rebuilt_norms > 0),
+            np.clip(dots / (norms * rebuilt_norms), -1, 1),
+            np.where(norms == rebuilt_norms, 1.0, 0.0),
+        )
     worst = sorted(range(n), key=lambda i: (-row_error[i], i))[:10]
     bins = np.minimum(19, np.floor(row_error * 20)).astype(int)
     counts = np.bincount(bins[row_error <= 1], minlength=20)
@@ -142,6 +150,7 @@ def reference(E, rebuilt, report, seed, corpus_size=20_000, query_size=1_000, k=
         "worst_rows": [(i, row_error[i], norms[i]) for i in worst],
         "histogram": {"counts": counts.tolist(), "overflow": int((row_error > 1).sum())},
         "row_error": row_error,
+        "row_cosine": cosine,
         "row_squared_error": diff**2,
         "row_squared_norm": norms**2,
     }
@@ -152,6 +161,18 @@ def check(report, expected):
     assert report["error"]["relative_frobenius"] == pytest.approx(
         float(np.sqrt(np.sum(expected["row_squared_error"]) / np.sum(expected["row_squared_norm"]))), rel=1e-9
     )
+    # The per-row distributions, nearest-rank: the smallest value with at least p% at or below it.
+    def percentile(values, p):
+        ordered = np.sort(values)
+        return float(ordered[max(0, int(np.ceil(p / 100 * len(ordered))) - 1)])
+
+    rows = report["error"]["row_relative"]
+    for key, p in [("p50", 50), ("p90", 90), ("p99", 99), ("max", 100)]:
+        assert rows[key] == pytest.approx(percentile(expected["row_error"], p), rel=1e-5, abs=1e-7), key
+    cosines = report["error"]["cosine"]
+    for key, p in [("min", 0), ("p1", 1), ("p10", 10), ("p50", 50)]:
+        assert cosines[key] == pytest.approx(percentile(expected["row_cosine"], p), rel=1e-5, abs=1e-7), key
+    assert cosines["mean"] == pytest.approx(float(np.mean(expected["row_cosine"])), rel=1e-6)
     got = {b["method"]: b for b in report["baselines"]}
     assert set(got) == set(expected["baselines"])
     assert [b["method"] for b in report["baselines"]] == [m for m in ["int8-rowwise", "float16", "truncated-svd", "hash"] if m in got]

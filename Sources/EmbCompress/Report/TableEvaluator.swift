@@ -8,7 +8,8 @@
 ///     evaluation.baselines.map(\.relativeFrobenius)
 public enum TableEvaluator {
   /// What the evaluation is doing, for a progress display: the pass (`measure`, rows done of all
-  /// rows), then the neighbour check (`neighbours`, methods done of all methods).
+  /// rows), then the neighbour check (`neighbours`, queries searched of all searches: one search
+  /// of every query in E, in the fit and in each baseline).
   public typealias Progress = @Sendable (_ phase: String, _ done: Int, _ total: Int) -> Void
 
   /// - Parameters:
@@ -129,14 +130,14 @@ public enum TableEvaluator {
     for (index, id) in keptIDs.enumerated() { position[id] = index }
     let queries = Array(sample.byKey.lazy.compactMap { position[$0] }.prefix(options.querySize))
 
-    let methods = 2 + baselines.count
+    let searches = (2 + baselines.count) * queries.count
     func neighbors(of rebuilt: [Float]) -> [Int32] {
       CosineNeighbors.nearest(
         corpus: CosineNeighbors.normalized(rebuilt, count: count, dim: dim), count: count, dim: dim, queries: queries,
         k: k, threads: options.threads)
     }
     let truth = neighbors(of: original)
-    progress?("neighbours", 1, methods)
+    progress?("neighbours", queries.count, searches)
 
     var fitRows = [Float](repeating: 0, count: count * dim)
     fitRows.withUnsafeMutableBufferPointer { target in
@@ -145,7 +146,7 @@ public enum TableEvaluator {
       }
     }
     let recall = CosineNeighbors.recall(neighbors(of: fitRows), against: truth, k: k)
-    progress?("neighbours", 2, methods)
+    progress?("neighbours", 2 * queries.count, searches)
 
     for index in baselines.indices {
       var rebuilt = [Float](repeating: 0, count: count * dim)
@@ -168,7 +169,7 @@ public enum TableEvaluator {
         for (i, id) in keptIDs.enumerated() { rebuilt.replaceSubrange((i * dim)..<((i + 1) * dim), with: hash!.row(of: id)) }
       }
       baselines[index].recallAtK = CosineNeighbors.recall(neighbors(of: rebuilt), against: truth, k: k)
-      progress?("neighbours", 3 + index, methods)
+      progress?("neighbours", (3 + index) * queries.count, searches)
     }
     return NeighborRecall(k: k, queries: queries.count, corpus: count, recallAtK: recall, seed: options.seed)
   }
