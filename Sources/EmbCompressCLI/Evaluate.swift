@@ -8,9 +8,9 @@ extension EmbCompressCommand {
       abstract: "Measure a .qr checkpoint against a table and write the same report a conversion does.",
       discussion: """
         For a checkpoint made earlier or elsewhere: the error of the rebuilt table against every \
-        row of TABLE, its baselines of the same size, the neighbour check, the worst rows and the \
-        error histogram. The report's fit section is null, since nothing is fitted. TABLE must \
-        have the checkpoint's rows and dim (otherwise exit 65).
+        row of the input table, its baselines of the same size, the neighbour check, the worst \
+        rows and the error histogram. The report's fit section is null, since nothing is fitted. \
+        The input must have the checkpoint's rows and dim (otherwise exit 65).
 
         Examples:
           embcompress evaluate in.h5 out.qr --report again.json
