@@ -28,6 +28,9 @@ extension EmbCompressCommand {
     @Option(help: ArgumentHelp("Where to write the JSON report.", valueName: "path"))
     var report: String?
 
+    @Option(help: ArgumentHelp("Also write the report as a self-contained HTML page.", valueName: "path"))
+    var html: String?
+
     @Flag(help: "Print the report JSON on stdout instead of the text summary.")
     var json = false
 
@@ -45,7 +48,7 @@ extension EmbCompressCommand {
     func run() throws {
       InterruptHandler.install()
       let request = ConversionRequest(
-        input: input, inputOptions: inputOptions.openOptions, output: output, reportPath: report,
+        input: input, inputOptions: inputOptions.openOptions, output: output, reportPath: report, htmlPath: html,
         scheme: fitOptions.scheme, operation: fitOptions.operation, sizing: fitOptions.sizing,
         concatDims: fitOptions.concatDims?.values, precision: fitOptions.precision, fit: fitOptions.options,
         replaceExisting: force)
@@ -57,7 +60,7 @@ extension EmbCompressCommand {
       if json {
         print(String(decoding: try result.jsonData(), as: UTF8.self))
       } else if !quiet {
-        print(ReportSummary.render(result, reportPath: request.reportPath))
+        print(ReportSummary.render(result, reportPath: request.reportPath, htmlPath: request.htmlPath))
       }
     }
   }

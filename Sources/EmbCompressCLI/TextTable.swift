@@ -36,14 +36,5 @@ enum TextTable {
   }
 
   /// Bytes in binary units, e.g. "768.0 KiB".
-  static func byteSize(_ bytes: Int) -> String {
-    let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-    var value = Double(bytes)
-    var unit = 0
-    while value >= 1024 && unit < units.count - 1 {
-      value /= 1024
-      unit += 1
-    }
-    return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
-  }
+  static func byteSize(_ bytes: Int) -> String { ByteSizeText.binary(bytes) }
 }

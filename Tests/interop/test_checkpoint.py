@@ -1,76 +1,15 @@
 """Loads .qr checkpoints with the real safetensors package and rebuilds tables by the documented
 rule alone (docs/checkpoint-format.md), independently of embcompress's own code."""
 
+import hashlib
 import json
-import os
-import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
 from safetensors import safe_open
 from safetensors.numpy import load_file
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "fixtures"
-BINARY = Path(os.environ.get("EMBCOMPRESS", ROOT / ".build" / "debug" / "embcompress"))
-REAL = FIXTURES / "real" / "minilm_position_embeddings.h5"
-
-
-def run(*args):
-    return subprocess.run([str(BINARY), *map(str, args)], capture_output=True, text=True)
-
-
-def load_tensors(path):
-    """Every tensor as float32. numpy has no bfloat16, so safetensors.numpy cannot load BF16
-    files; those are decoded here from the header's offsets, by the safetensors spec."""
-    raw = Path(path).read_bytes()
-    header_length = int.from_bytes(raw[:8], "little")
-    header = json.loads(raw[8 : 8 + header_length])
-    dtypes = {name: entry["dtype"] for name, entry in header.items() if name != "__metadata__"}
-    if "BF16" not in dtypes.values():
-        return {name: array.astype(np.float32) for name, array in load_file(str(path)).items()}
-    data = raw[8 + header_length :]
-    tensors = {}
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        assert entry["dtype"] == "BF16"
-        begin, end = entry["data_offsets"]
-        bits = np.frombuffer(data[begin:end], dtype="<u2").astype(np.uint32) << 16
-        tensors[name] = bits.view(np.float32).reshape(entry["shape"])
-    return tensors
-
-
-def rebuild(path):
-    """The table a .qr file describes, by the rule in its metadata."""
-    with safe_open(str(path), "np") as handle:
-        meta = handle.metadata()
-    tensors = load_tensors(path)
-    assert meta["format"] == "embcompress.qr/1"
-    parts = json.loads(meta["partitions"])
-    ids = np.arange(int(meta["rows"]), dtype=np.int64)
-    rows = [tensors[p["tensor"]].astype(np.float32)[(ids // p["divisor"]) % p["modulus"]] for p in parts]
-    op = meta["operation"]
-    if op == "mult":
-        table = rows[0].copy()
-        for r in rows[1:]:
-            table *= r
-    elif op == "add":
-        table = rows[0].copy()
-        for r in rows[1:]:
-            table += r
-    else:
-        table = np.concatenate(rows, axis=1)
-    assert table.shape == (int(meta["rows"]), int(meta["dim"]))
-    return table, meta
-
-
-def load_real():
-    import h5py
-
-    with h5py.File(REAL, "r") as f:
-        return f["/embeddings/position_embeddings"][...].astype(np.float32)
+from qr_rule import REAL, load_real, rebuild, run
 
 
 CASES = [
@@ -87,7 +26,7 @@ CASES = [
 
 @pytest.mark.parametrize("precision", ["f32", "f16", "bf16"])
 @pytest.mark.parametrize("scheme,operation,sizing", CASES)
-def test_rebuild_by_rule_matches_report(tmp_path, scheme, operation, sizing, precision):
+def test_rebuild_by_rule_matches_report_and_expand(tmp_path, scheme, operation, sizing, precision):
     out = tmp_path / "out.qr"
     result = run(REAL, out, "--scheme", scheme, "--operation", operation, "--precision", precision, *sizing, "--quiet")
     assert result.returncode == 0, result.stderr
@@ -113,6 +52,21 @@ def test_rebuild_by_rule_matches_report(tmp_path, scheme, operation, sizing, pre
     assert report["error"]["row_relative"]["max"] == pytest.approx(float(row_rel.max()), rel=1e-5)
     assert report["error"]["row_relative"]["mean"] == pytest.approx(float(row_rel.mean()), rel=1e-5)
 
+    # embcompress's own rebuild (expand, lookup) is the rule's, bit for bit: both compute in
+    # float32, partition by partition in listed order.
+    expanded = tmp_path / "expanded.npy"
+    result = run("expand", out, expanded)
+    assert result.returncode == 0, result.stderr
+    dense = np.load(expanded)
+    assert dense.dtype == np.float32 and dense.shape == table.shape
+    assert np.array_equal(dense, table), f"max |expand - rule| = {np.max(np.abs(dense - table))}"
+    head = tmp_path / "head.f32"
+    assert run("expand", out, head, "--rows", "100:131").returncode == 0
+    assert np.array_equal(np.fromfile(head, dtype="<f4").reshape(31, -1), table[100:131])
+    ids = [0, 511, 7, 256]
+    looked_up = json.loads(run("lookup", out, *ids, "--json").stdout)
+    assert np.array_equal(np.array([row["embedding"] for row in looked_up["embeddings"]], dtype=np.float32), table[ids])
+
 
 def test_qr_checkpoint_is_dlrm_shaped(tmp_path):
     out = tmp_path / "out.qr"
@@ -128,8 +82,6 @@ def test_qr_checkpoint_is_dlrm_shaped(tmp_path):
         {"tensor": "weight_q", "divisor": 4, "modulus": 128, "dim": 384},
         {"tensor": "weight_r", "divisor": 1, "modulus": 4, "dim": 384},
     ]
-    import hashlib
-
     raw = out.read_bytes()
     header = int.from_bytes(raw[:8], "little")
     assert (8 + header) % 8 == 0

@@ -10,6 +10,13 @@ extension CompressedTable {
   ///     try table.expand(to: "table.npy", format: .npy, replacing: false)
   ///     try table.expand(rows: 0..<1000, to: "head.h5", format: .hdf5, replacing: true)
   ///
+  /// - Parameters:
+  ///   - range: The rows to write; nil for all of them.
+  ///   - path: The file to write.
+  ///   - format: `.npy` (version 1.0, `<f4`), `.raw` (little-endian float32, no header) or `.hdf5`
+  ///     (dataset `/embeddings`).
+  ///   - replacing: Whether an existing `path` may be replaced.
+  ///   - maxBlockBytes: The most rows, in bytes of float32, built at a time.
   /// - Throws: `.idOutOfRange` for a range outside `0..<rows`, `.invalidArguments` for an
   ///   empty one; `.cannotCreate` or `.writeFailed` naming `path`.
   public func expand(

@@ -32,9 +32,14 @@ public struct CompressedTable: Sendable {
 
   /// Reads and checks the `.qr` file at `path`.
   ///
+  /// The file is mapped, checked in full and decoded; the mapping is released before this
+  /// returns, so the table holds only the widened values.
+  ///
   ///     do { let table = try CompressedTable(contentsOf: "out.qr") }
   ///     catch let error as EmbCompressError { print(error.message) }  // "out.qr: wrong sha256 …"
   ///
+  /// - Parameter path: The checkpoint, as written by `embcompress` or any safetensors writer that
+  ///   keeps its metadata.
   /// - Throws: `EmbCompressError`: `.fileNotFound`/`.cannotOpen` for a file that cannot be
   ///   opened; `.truncated`, `.malformed` or `.unsupportedElementType` naming what is wrong.
   public init(contentsOf path: String) throws {
@@ -80,6 +85,9 @@ public struct CompressedTable: Sendable {
 
   /// The dense float32 table's size over the stored tensors' size.
   ///
+  /// A report's `compression_ratio` uses the input as stored instead, so for a float16 input it
+  /// is half of this.
+  ///
   ///     try CompressedTable(contentsOf: "out.qr").compressionRatio  // 12.4
   public var compressionRatio: Double { Double(denseBytes) / Double(tensorBytes) }
 
@@ -87,6 +95,8 @@ public struct CompressedTable: Sendable {
   ///
   ///     let row = try table.embedding(of: 7)  // table.dim values
   ///
+  /// - Parameter id: A row of the rebuilt table, in `0..<rows`.
+  /// - Returns: `dim` values, computed in float32 by the checkpoint's rule.
   /// - Throws: `.idOutOfRange` unless `0 <= id < rows`.
   public func embedding(of id: Int) throws -> [Float] {
     try checkID(id)
@@ -101,6 +111,9 @@ public struct CompressedTable: Sendable {
   ///     var out = [Float](repeating: 0, count: 3 * table.dim)
   ///     try out.withUnsafeMutableBufferPointer { try table.embeddings(of: [4, 0, 4], into: $0) }
   ///
+  /// - Parameters:
+  ///   - ids: Rows of the rebuilt table, in any order, repeats allowed.
+  ///   - buffer: Exactly `ids.count × dim` values; row `k` of it receives `ids[k]`.
   /// - Throws: `.idOutOfRange` for the first id outside `0..<rows`; `.invalidArguments` when
   ///   `buffer` is not exactly `ids.count × dim` long.
   public func embeddings(of ids: some Collection<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
@@ -116,6 +129,9 @@ public struct CompressedTable: Sendable {
   ///     var block = [Float](repeating: 0, count: 100 * table.dim)
   ///     try block.withUnsafeMutableBufferPointer { try table.rows(200..<300, into: $0) }
   ///
+  /// - Parameters:
+  ///   - range: Consecutive rows inside `0..<rows`.
+  ///   - buffer: Exactly `range.count × dim` values.
   /// - Throws: `.idOutOfRange` when `range` is not inside `0..<rows`; `.invalidArguments` when
   ///   `buffer` is not exactly `range.count × dim` long.
   public func rows(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {

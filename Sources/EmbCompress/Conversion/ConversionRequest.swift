@@ -5,18 +5,22 @@ public struct ConversionRequest: Sendable {
   public var output: String
   /// Where the JSON report goes; `OUT.report.json` by default.
   public var reportPath: String
+  /// Where the HTML report goes, if anywhere (`--html`).
+  public var htmlPath: String?
   public var scheme: PartitionScheme
   public var operation: CombineOperation
   /// Nil picks the scheme's default (4 collisions, or 3 partitions).
   public var sizing: Sizing?
   public var concatDims: [Int]?
   public var precision: StoragePrecision
+  /// Also seeds the report's neighbour sample, and sets its threads, blocks and memory.
   public var fit: FitOptions
   /// Replace an existing output or report (`--force`).
   public var replaceExisting: Bool
 
   public init(
     input: String, inputOptions: TableOpenOptions = TableOpenOptions(), output: String, reportPath: String? = nil,
+    htmlPath: String? = nil,
     scheme: PartitionScheme = .qr, operation: CombineOperation = .mult, sizing: Sizing? = nil,
     concatDims: [Int]? = nil, precision: StoragePrecision = .f32, fit: FitOptions = FitOptions(),
     replaceExisting: Bool = false
@@ -25,6 +29,7 @@ public struct ConversionRequest: Sendable {
     self.inputOptions = inputOptions
     self.output = output
     self.reportPath = reportPath ?? output + ".report.json"
+    self.htmlPath = htmlPath
     self.scheme = scheme
     self.operation = operation
     self.sizing = sizing

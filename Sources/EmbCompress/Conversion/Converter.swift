@@ -1,7 +1,7 @@
 import Foundation
 
-/// The main job: read a table, fit compositional tables to it, measure them as stored, and
-/// write the checkpoint and the report.
+/// The main job: read a table, fit compositional tables to it, measure them as stored against
+/// the input and the baselines, and write the checkpoint and the report.
 ///
 ///     let report = try Converter.run(ConversionRequest(input: "in.h5", output: "out.qr"))
 ///     print(report.error.relativeFrobenius)
@@ -17,11 +17,8 @@ public enum Converter {
     _ request: ConversionRequest, progress: (@Sendable (Progress) -> Void)? = nil
   ) throws -> ConversionReport {
     let started = Date()
-    try OutputPathCheck.check(output: request.output, input: request.input, replacing: request.replaceExisting)
-    try OutputPathCheck.check(output: request.reportPath, input: request.input, replacing: request.replaceExisting)
-    guard request.output != request.reportPath else {
-      throw EmbCompressError.invalidOption(path: request.reportPath, detail: "the report cannot be the checkpoint itself")
-    }
+    let outputs = [request.output, request.reportPath] + (request.htmlPath.map { [$0] } ?? [])
+    try ReportOutputs.check(outputs, inputs: [request.input], replacing: request.replaceExisting)
 
     let opened = try openTable(request.input, options: request.inputOptions)
     let info = opened.info
@@ -34,43 +31,35 @@ public enum Converter {
       progress?(Progress(phase: "fit pass \(step.pass)", rowsDone: step.rowsDone, rowsTotal: step.rowsTotal))
     }
     let stored = fitted.tables.rounded(to: request.precision)
-    let errors = try ReconstructionEvaluator.measure(opened, against: stored, threads: request.fit.threads) { done in
-      progress?(Progress(phase: "measure", rowsDone: done, rowsTotal: info.rows))
+    let options = EvaluationOptions(
+      seed: request.fit.seed, threads: request.fit.threads, maxBlockBytes: request.fit.maxBlockBytes,
+      memoryBudget: request.fit.memoryBudget)
+    let evaluation = try TableEvaluator.evaluate(opened, against: stored, precision: request.precision, options: options) {
+      progress?(Progress(phase: $0, rowsDone: $1, rowsTotal: $2))
     }
-    let metrics = ErrorMetrics(errors)
 
     let name = request.input.split(separator: "/").last.map(String.init) ?? request.input
     let checkpoint = Checkpoint(
       tables: stored, precision: request.precision, source: info.name.map { name + ":" + $0 } ?? name,
-      relativeError: metrics.relativeFrobenius)
+      relativeError: evaluation.error.relativeFrobenius)
     let bytes = checkpoint.serialized()
     var report = ConversionReport(
-      input: ConversionReport.Input(info),
+      command: .convert, input: ConversionReport.Input(info),
       checkpoint: ConversionReport.Checkpoint(
         path: request.output, bytes: bytes.count, tensorBytes: checkpoint.tensorBytes, precision: request.precision,
         scheme: layout.scheme, operation: layout.operation, partitions: layout.partitions),
-      compressionRatio: Double(info.bytes) / Double(checkpoint.tensorBytes),
-      error: metrics,
+      evaluation: evaluation,
       fit: ConversionReport.Fit(
         passes: fitted.passes, iterations: fitted.iterations, converged: fitted.converged, seconds: fitted.seconds),
       seconds: 0)
     report.seconds = Date().timeIntervalSince(started)
 
-    // Both files are written before either appears, so an interruption or a full disk leaves
-    // neither; the report goes in place second, so a checkpoint never stands without one.
-    let checkpointFile = try AtomicOutput(path: request.output, replacing: request.replaceExisting)
-    try bytes.withUnsafeBytes { try checkpointFile.write($0) }
-    let reportFile = try AtomicOutput(path: request.reportPath, replacing: request.replaceExisting)
-    try report.jsonData().withUnsafeBytes { try reportFile.write($0) }
-    try checkpointFile.commit()
-    TemporaryFileRegistry.shared.add(request.output)
-    defer { TemporaryFileRegistry.shared.remove(request.output) }
-    do {
-      try reportFile.commit()
-    } catch {
-      unlink(request.output)
-      throw error
-    }
+    // Every file is written before any appears, so an interruption or a full disk leaves none;
+    // the report goes in place last, so a checkpoint never stands without one.
+    let files = AtomicOutputSet()
+    try files.add(path: request.output, replacing: request.replaceExisting, bytes: bytes)
+    try ReportOutputs.add(report, reportPath: request.reportPath, htmlPath: request.htmlPath, to: files, replacing: request.replaceExisting)
+    try files.commit()
     return report
   }
 }

@@ -22,6 +22,8 @@ public enum EmbCompressError: Error, Equatable, Sendable {
   case invalidOption(path: String, detail: String)
   /// An id (a row of the rebuilt table) outside `0..<rows`.
   case idOutOfRange(path: String, id: Int, rows: Int)
+  /// A table whose shape is not the one a checkpoint rebuilds (`evaluate`).
+  case tableMismatch(path: String, rows: Int, dim: Int, checkpoint: String, checkpointRows: Int, checkpointDim: Int)
   /// A bad combination of options that concerns no file in particular.
   case invalidArguments(detail: String)
   case readFailed(path: String, detail: String)
@@ -40,7 +42,7 @@ extension EmbCompressError {
     case .fileNotFound, .cannotOpen: .noInput
     case .invalidOption, .invalidArguments, .ambiguousTable, .tableNotFound, .idOutOfRange: .usage
     case .unrecognizedFormat, .notHDF5, .truncated, .malformed, .unsupportedElementType,
-      .notTwoDimensional, .emptyTable, .noTableFound, .nonFiniteValues, .rawSizeMismatch:
+      .notTwoDimensional, .emptyTable, .noTableFound, .nonFiniteValues, .rawSizeMismatch, .tableMismatch:
       .data
     case .readFailed, .writeFailed: .io
     case .cannotCreate: .cannotCreate
@@ -66,6 +68,7 @@ extension EmbCompressError {
     case .rawSizeMismatch: "raw-size-mismatch"
     case .invalidOption: "invalid-option"
     case .idOutOfRange: "id-out-of-range"
+    case .tableMismatch: "table-mismatch"
     case .invalidArguments: "invalid-arguments"
     case .readFailed: "read-failed"
     case .cannotCreate: "cannot-create"
@@ -82,6 +85,7 @@ extension EmbCompressError {
       .emptyTable(let path, _, _), .noTableFound(let path, _), .ambiguousTable(let path, _),
       .tableNotFound(let path, _, _), .nonFiniteValues(let path, _, _, _),
       .rawSizeMismatch(let path, _, _), .invalidOption(let path, _), .idOutOfRange(let path, _, _),
+      .tableMismatch(let path, _, _, _, _, _),
       .readFailed(let path, _),
       .cannotCreate(let path, _), .writeFailed(let path, _):
       path
@@ -117,6 +121,8 @@ extension EmbCompressError {
     case .invalidOption(_, let detail), .invalidArguments(let detail): return detail
     case .idOutOfRange(_, let id, let rows):
       return "id \(id) is out of range: the table has \(rows) row\(rows == 1 ? "" : "s") (ids 0 to \(rows - 1))"
+    case .tableMismatch(_, let rows, let dim, let checkpoint, let checkpointRows, let checkpointDim):
+      return "the table is \(rows) × \(dim), but \(UntrustedText.escaped(checkpoint)) rebuilds \(checkpointRows) × \(checkpointDim); evaluate needs the table the checkpoint was made from"
     case .readFailed(_, let detail): return "read failed: \(detail)"
     case .cannotCreate(_, let detail): return "cannot create: \(detail)"
     case .writeFailed(_, let detail): return "write failed: \(detail)"

@@ -1,5 +1,6 @@
-/// The report of one conversion (`embcompress.report/1`): what went in, what came out, how close
-/// the stored tables are to the input, and what the fit did.
+/// The report of one conversion or evaluation (`embcompress.report/1`): what went in, what came
+/// out, how close the stored tables are to the input, how that compares with other ways to spend
+/// the same bytes, and what the fit did. docs/report.md explains every key.
 public struct ConversionReport: Sendable, Encodable {
   public struct Input: Sendable, Encodable {
     public var path: String
@@ -44,6 +45,19 @@ public struct ConversionReport: Sendable, Encodable {
     public var operation: CombineOperation
     public var partitions: [Partition]
 
+    public init(
+      path: String, bytes: Int, tensorBytes: Int, precision: StoragePrecision, scheme: PartitionScheme,
+      operation: CombineOperation, partitions: [Partition]
+    ) {
+      self.path = path
+      self.bytes = bytes
+      self.tensorBytes = tensorBytes
+      self.precision = precision
+      self.scheme = scheme
+      self.operation = operation
+      self.partitions = partitions
+    }
+
     private enum CodingKeys: String, CodingKey {
       case path, bytes, tensorBytes = "tensor_bytes", precision, scheme, operation, partitions
     }
@@ -54,19 +68,83 @@ public struct ConversionReport: Sendable, Encodable {
     public var iterations: Int
     public var converged: Bool
     public var seconds: Double
+
+    public init(passes: Int, iterations: Int, converged: Bool, seconds: Double) {
+      self.passes = passes
+      self.iterations = iterations
+      self.converged = converged
+      self.seconds = seconds
+    }
+  }
+
+  /// Which command made the report.
+  public enum Command: String, Sendable, Encodable {
+    /// `embcompress convert`: fitted, then measured.
+    case convert
+    /// `embcompress evaluate`: a checkpoint made earlier or elsewhere, measured again.
+    case evaluate
   }
 
   public var format = "embcompress.report/1"
+  public var command: Command
   public var input: Input
   public var checkpoint: Checkpoint
   /// rows · dim · input element size / checkpoint tensor bytes.
   public var compressionRatio: Double
   public var error: ErrorMetrics
-  public var fit: Fit
-  /// Wall time of the whole conversion, reading through writing.
+  public var histogram: ErrorHistogram
+  /// The 10 rows with the largest relative error, largest first.
+  public var worstRows: [WorstRow]
+  /// Other ways to spend about the same bytes, measured on the same table.
+  public var baselines: [Baseline]
+  public var baselinesOmitted: [OmittedBaseline]
+  /// Nil when the sample has fewer than two non-zero rows.
+  public var neighbors: NeighborRecall?
+  /// How the fit went; nil for `evaluate`, which did not fit.
+  public var fit: Fit?
+  /// Wall time of the whole command, reading through writing.
   public var seconds: Double
 
+  public init(
+    command: Command, input: Input, checkpoint: Checkpoint, evaluation: TableEvaluation, fit: Fit?, seconds: Double
+  ) {
+    self.command = command
+    self.input = input
+    self.checkpoint = checkpoint
+    compressionRatio = Double(input.bytes) / Double(checkpoint.tensorBytes)
+    error = evaluation.error
+    histogram = evaluation.histogram
+    worstRows = evaluation.worstRows
+    baselines = evaluation.baselines
+    baselinesOmitted = evaluation.omittedBaselines
+    neighbors = evaluation.neighbors
+    self.fit = fit
+    self.seconds = seconds
+  }
+
+  /// The fit's name among the baselines: scheme and operation, e.g. `qr-mult`.
+  public var fitLabel: String { "\(checkpoint.scheme.rawValue)-\(checkpoint.operation.rawValue)" }
+
   private enum CodingKeys: String, CodingKey {
-    case format, input, checkpoint, compressionRatio = "compression_ratio", error, fit, seconds
+    case format, command, input, checkpoint, compressionRatio = "compression_ratio", error, histogram
+    case worstRows = "worst_rows", baselines, baselinesOmitted = "baselines_omitted", neighbors, fit, seconds
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(format, forKey: .format)
+    try container.encode(command, forKey: .command)
+    try container.encode(input, forKey: .input)
+    try container.encode(checkpoint, forKey: .checkpoint)
+    try container.encode(compressionRatio, forKey: .compressionRatio)
+    try container.encode(error, forKey: .error)
+    try container.encode(histogram, forKey: .histogram)
+    try container.encode(worstRows, forKey: .worstRows)
+    try container.encode(baselines, forKey: .baselines)
+    try container.encode(baselinesOmitted, forKey: .baselinesOmitted)
+    // Explicit nulls, so every key is always there for scripts.
+    try container.encode(neighbors, forKey: .neighbors)
+    try container.encode(fit, forKey: .fit)
+    try container.encode(seconds, forKey: .seconds)
   }
 }

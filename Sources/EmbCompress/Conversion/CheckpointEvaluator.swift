@@ -1,0 +1,44 @@
+import Foundation
+
+/// `embcompress evaluate`: measures a `.qr` checkpoint made earlier or elsewhere against a table,
+/// with the same code and the same report as a conversion — less the fit section, since nothing
+/// was fitted (`fit` is null).
+///
+///     let report = try CheckpointEvaluator.run(EvaluationRequest(input: "in.h5", checkpoint: "out.qr"))
+///     report.baselines.first?.relativeFrobenius
+public enum CheckpointEvaluator {
+  /// - Throws: the checkpoint's and the table's reading errors; `.tableMismatch` (a data error)
+  ///   when the table's shape is not the one the checkpoint rebuilds; output errors as `convert`.
+  public static func run(
+    _ request: EvaluationRequest, progress: (@Sendable (Converter.Progress) -> Void)? = nil
+  ) throws -> ConversionReport {
+    let started = Date()
+    let outputs = [request.reportPath] + (request.htmlPath.map { [$0] } ?? [])
+    try ReportOutputs.check(outputs, inputs: [request.input, request.checkpoint], replacing: request.replaceExisting)
+
+    let table = try CompressedTable(contentsOf: request.checkpoint)
+    let opened = try openTable(request.input, options: request.inputOptions)
+    let info = opened.info
+    guard info.rows == table.rows, info.dim == table.dim else {
+      throw EmbCompressError.tableMismatch(
+        path: request.input, rows: info.rows, dim: info.dim, checkpoint: request.checkpoint,
+        checkpointRows: table.rows, checkpointDim: table.dim)
+    }
+    let evaluation = try TableEvaluator.evaluate(
+      opened, against: table.tables, precision: table.precision, options: request.options
+    ) { progress?(Converter.Progress(phase: $0, rowsDone: $1, rowsTotal: $2)) }
+
+    var report = ConversionReport(
+      command: .evaluate, input: ConversionReport.Input(info),
+      checkpoint: ConversionReport.Checkpoint(
+        path: request.checkpoint, bytes: table.fileBytes, tensorBytes: table.tensorBytes, precision: table.precision,
+        scheme: table.layout.scheme, operation: table.layout.operation, partitions: table.layout.partitions),
+      evaluation: evaluation, fit: nil, seconds: 0)
+    report.seconds = Date().timeIntervalSince(started)
+
+    let files = AtomicOutputSet()
+    try ReportOutputs.add(report, reportPath: request.reportPath, htmlPath: request.htmlPath, to: files, replacing: request.replaceExisting)
+    try files.commit()
+    return report
+  }
+}

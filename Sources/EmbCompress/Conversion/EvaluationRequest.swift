@@ -1,0 +1,28 @@
+/// What `embcompress evaluate` needs: the table, the checkpoint to measure against it, and where
+/// the report goes.
+public struct EvaluationRequest: Sendable {
+  public var input: String
+  public var inputOptions: TableOpenOptions
+  /// The `.qr` checkpoint, made earlier or elsewhere.
+  public var checkpoint: String
+  /// Where the JSON report goes; `CHECKPOINT.report.json` by default, where `convert` puts it.
+  public var reportPath: String
+  /// Where the HTML report goes, if anywhere.
+  public var htmlPath: String?
+  public var options: EvaluationOptions
+  /// Replace an existing report (`--force`).
+  public var replaceExisting: Bool
+
+  public init(
+    input: String, inputOptions: TableOpenOptions = TableOpenOptions(), checkpoint: String, reportPath: String? = nil,
+    htmlPath: String? = nil, options: EvaluationOptions = EvaluationOptions(), replaceExisting: Bool = false
+  ) {
+    self.input = input
+    self.inputOptions = inputOptions
+    self.checkpoint = checkpoint
+    self.reportPath = reportPath ?? checkpoint + ".report.json"
+    self.htmlPath = htmlPath
+    self.options = options
+    self.replaceExisting = replaceExisting
+  }
+}

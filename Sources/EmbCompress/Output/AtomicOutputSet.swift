@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Several files that appear together or not at all: a checkpoint, its report, its HTML page.
+///
+/// Each is written to its own temporary file first (`AtomicOutput`); `commit()` puts them in
+/// place in the order they were added. If one fails, or the run is interrupted between two, the
+/// ones already in place are removed again, so a later file (the report, added last) never
+/// stands without the earlier ones.
+///
+///     let files = AtomicOutputSet()
+///     try files.add(path: "out.qr", replacing: false, bytes: checkpoint)
+///     try files.add(path: "out.qr.report.json", replacing: false, bytes: report)
+///     try files.commit()
+public final class AtomicOutputSet {
+  private var outputs: [AtomicOutput] = []
+
+  public init() {}
+
+  /// Writes `bytes` to a temporary file that `commit()` will put at `path`.
+  ///
+  /// - Throws: `.cannotCreate` when `path` exists (without `replacing`) or its folder is not
+  ///   writable; `.writeFailed` when the bytes cannot be written.
+  public func add(path: String, replacing: Bool, bytes: [UInt8]) throws {
+    let output = try AtomicOutput(path: path, replacing: replacing)
+    try bytes.withUnsafeBytes { try output.write($0) }
+    outputs.append(output)
+  }
+
+  /// Puts every file in place, in order; on a failure removes those already placed and rethrows.
+  public func commit() throws {
+    var placed: [String] = []
+    defer { for path in placed { TemporaryFileRegistry.shared.remove(path) } }
+    for output in outputs {
+      do {
+        try output.commit()
+      } catch {
+        for path in placed { unlink(path) }
+        throw error
+      }
+      // Until the last one is in place an interruption removes this one too.
+      TemporaryFileRegistry.shared.add(output.path)
+      placed.append(output.path)
+    }
+  }
+}

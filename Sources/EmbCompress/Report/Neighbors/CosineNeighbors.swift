@@ -1,0 +1,112 @@
+import Dispatch
+
+/// Exact cosine nearest neighbours within a small corpus of rows (the neighbour check's sample).
+///
+/// Rows are scaled to unit length (a zero row stays zero: its cosine with anything is 0), the
+/// cosines of a chunk of queries against the whole corpus come from one BLAS `sgemm`, and each
+/// query keeps its k most similar other rows: by descending cosine, ties to the earlier row. The
+/// query chunks are fixed and each is one single-threaded BLAS call, so the lists are the same
+/// for any thread count.
+///
+/// Identical rows are real ties — the hashing trick gives every id in a bucket the same row — but
+/// `sgemm` may round their cosines differently in different columns. So every row takes the
+/// cosine of the first row identical to it, and the ties go to the earlier rows as promised.
+enum CosineNeighbors {
+  /// Queries per `sgemm`: 64 × a 20,000-row corpus is 5 MB of cosines per thread.
+  static let queryChunk = 64
+
+  /// `rows` (`count × dim`) scaled to unit length, the norm taken in Double.
+  static func normalized(_ rows: [Float], count: Int, dim: Int) -> [Float] {
+    var out = [Float](repeating: 0, count: count * dim)
+    for i in 0..<count {
+      var squares = 0.0
+      for c in 0..<dim { squares += Double(rows[i * dim + c]) * Double(rows[i * dim + c]) }
+      guard squares > 0 else { continue }
+      let scale = 1 / squares.squareRoot()
+      for c in 0..<dim { out[i * dim + c] = Float(Double(rows[i * dim + c]) * scale) }
+    }
+    return out
+  }
+
+  /// For each query (a row index into the corpus), the indices of its `k` nearest other corpus
+  /// rows, nearest first: `queries.count × k` values.
+  ///
+  /// - Parameter corpus: unit rows, `count × dim` (see `normalized`); `k < count`.
+  static func nearest(corpus: [Float], count: Int, dim: Int, queries: [Int], k: Int, threads: Int) -> [Int32] {
+    precondition(k >= 1 && k < count)
+    let twin = firstIdentical(corpus, count: count, dim: dim)
+    var result = [Int32](repeating: -1, count: queries.count * k)
+    let chunks = stride(from: 0, to: queries.count, by: queryChunk).map { $0..<min(queries.count, $0 + queryChunk) }
+    let next = AtomicCounter()
+    corpus.withUnsafeBufferPointer { corpus in
+      result.withUnsafeMutableBufferPointer { result in
+        let shared = UncheckedSendable((corpus.baseAddress!, result.baseAddress!, twin))
+        BLASThreads.withSingleThread {
+          DispatchQueue.concurrentPerform(iterations: max(1, min(threads, chunks.count))) { _ in
+            let (corpus, result, twin) = shared.value
+            var block = [Float](repeating: 0, count: queryChunk * dim)
+            var cosines = [Float](repeating: 0, count: queryChunk * count)
+            var best = [(cosine: Float, index: Int32)](repeating: (0, 0), count: k)
+            while true {
+              let index = next.increment()
+              guard index < chunks.count else { return }
+              let chunk = chunks[index]
+              for (row, query) in queries[chunk].enumerated() {
+                for c in 0..<dim { block[row * dim + c] = corpus[query * dim + c] }
+              }
+              block.withUnsafeBufferPointer { block in
+                cosines.withUnsafeMutableBufferPointer { cosines in
+                  MatrixTiles.product(
+                    block.baseAddress!, corpus, m: chunk.count, n: count, k: dim, into: cosines.baseAddress!)
+                }
+              }
+              for (row, query) in queries[chunk].enumerated() {
+                let offset = row * count
+                var filled = 0
+                for position in 0..<count where position != query {
+                  let cosine = cosines[offset + (twin?[position] ?? position)]
+                  guard filled < k || cosine > best[k - 1].cosine else { continue }
+                  // Insert after every kept row at least as similar, so ties keep the earlier row.
+                  var slot = min(filled, k - 1)
+                  while slot > 0 && best[slot - 1].cosine < cosine {
+                    best[slot] = best[slot - 1]
+                    slot -= 1
+                  }
+                  best[slot] = (cosine, Int32(position))
+                  filled = min(k, filled + 1)
+                }
+                let target = result + (chunk.lowerBound + row) * k
+                for j in 0..<k { target[j] = best[j].index }
+              }
+            }
+          }
+        }
+      }
+    }
+    return result
+  }
+
+  /// For each row the index of the first row identical to it; nil when all rows differ.
+  static func firstIdentical(_ corpus: [Float], count: Int, dim: Int) -> [Int]? {
+    var first = [ArraySlice<Float>: Int](minimumCapacity: count)
+    var twin = [Int](repeating: 0, count: count)
+    for i in 0..<count {
+      let row = corpus[(i * dim)..<((i + 1) * dim)]
+      if let earlier = first[row] { twin[i] = earlier } else { first[row] = i; twin[i] = i }
+    }
+    return first.count == count ? nil : twin
+  }
+
+  /// The mean over queries of |found ∩ truth| / k, both `queries × k` lists.
+  static func recall(_ found: [Int32], against truth: [Int32], k: Int) -> Double {
+    precondition(found.count == truth.count && k >= 1)
+    let queries = found.count / k
+    guard queries > 0 else { return 0 }
+    var overlap = 0
+    for q in 0..<queries {
+      let expected = truth[(q * k)..<((q + 1) * k)]
+      for index in found[(q * k)..<((q + 1) * k)] where expected.contains(index) { overlap += 1 }
+    }
+    return Double(overlap) / Double(queries * k)
+  }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import EmbCompress
+
+/// The truncated-SVD and hash baselines against independent computations.
+@Suite struct SubspaceBaselineTests {
+  private func gram(_ table: TestTable, threads: Int, maxBlockBytes: Int) throws -> [Double] {
+    let accumulator = GramAccumulator(dim: table.dim)
+    try table.source.forEachBlock(maxBlockBytes: maxBlockBytes) { accumulator.add($0, threads: threads) }
+    return accumulator.matrix
+  }
+
+  @Test func gramIsEᵀEAndTheSameForAnyThreadCount() throws {
+    // 300 columns: several tiles, some not square.
+    let table = TestTable.gaussian(rows: 700, dim: 300, seed: 11)
+    let one = try gram(table, threads: 1, maxBlockBytes: 200 * 300 * 4)
+    let three = try gram(table, threads: 3, maxBlockBytes: 200 * 300 * 4)
+    #expect(one == three)
+    for (a, b) in [(0, 0), (5, 17), (130, 299), (299, 299), (127, 128)] {
+      let direct = (0..<table.rows).reduce(0.0) { $0 + table.value($1, a) * table.value($1, b) }
+      #expect(abs(one[a * table.dim + b] - direct) <= 1e-9 * max(1, abs(direct)))
+    }
+  }
+
+  @Test func truncatedSVDErrorIsTheTailOfTheSingularValues() throws {
+    let table = TestTable.gaussian(rows: 120, dim: 30, seed: 4)
+    let matrix = try gram(table, threads: 2, maxBlockBytes: 1 << 20)
+    let singular = try #require(SingularValues.of(table.values.map(Double.init), rows: table.rows, columns: table.dim))
+    let total = singular.reduce(0) { $0 + $1 * $1 }
+    for rank in [1, 7, 29, 30] {
+      let svd = try #require(TruncatedSVDBaseline(gram: matrix, dim: table.dim, rank: rank, wantBasis: false))
+      let tail = singular[rank...].reduce(0) { $0 + $1 * $1 }
+      #expect(abs(svd.relativeError - (tail / total).squareRoot()) <= 1e-9, "rank \(rank)")
+    }
+  }
+
+  @Test func truncatedSVDRowsAreTheBestRankRApproximation() throws {
+    let table = TestTable.gaussian(rows: 80, dim: 12, seed: 9)
+    let rank = 4
+    let svd = try #require(
+      TruncatedSVDBaseline(gram: try gram(table, threads: 1, maxBlockBytes: 1 << 20), dim: table.dim, rank: rank, wantBasis: true))
+    let rebuilt = svd.reconstruct(table.values, count: table.rows)
+    let error = zip(table.values, rebuilt).reduce(0.0) { $0 + pow(Double($1.0) - Double($1.1), 2) }
+    // The rows the basis rebuilds carry exactly the error the eigenvalues promise.
+    #expect(abs(error - svd.squaredError) <= 1e-4 * svd.squaredError)
+    let thin = try #require(SingularValues.thin(table.values.map(Double.init), rows: table.rows, columns: table.dim))
+    for i in [0, 33, 79] {
+      for c in [0, 5, 11] {
+        let expected = (0..<rank).reduce(0.0) { $0 + thin.left[i * table.dim + $1] * thin.values[$1] * thin.right[c * table.dim + $1] }
+        #expect(abs(Double(rebuilt[i * table.dim + c]) - expected) <= 1e-4)
+      }
+    }
+  }
+
+  @Test(arguments: [StoragePrecision.f32, .bf16])
+  func hashBaselineIsTheFittersBucketMeans(precision: StoragePrecision) throws {
+    let table = TestTable.gaussian(rows: 1000, dim: 8, seed: 21, mean: 0.3)
+    let buckets = 37
+    let sums = HashBucketSums(buckets: buckets, dim: table.dim)
+    try table.source.forEachBlock(maxBlockBytes: 333 * 8 * 4) { sums.add($0, threads: 2) }
+    let baseline = HashBaseline(sums: sums, rows: table.rows, totalSquares: table.totalSquares, precision: precision)
+
+    // The public fitter, with a hash layout of the same size, is the independent reference.
+    let layout = try CompositionalLayout(rows: table.rows, dim: table.dim, scheme: .hash, operation: .mult, sizing: .collisions(buckets))
+    let fitted = try CompositionalFitter.fit(table.source, layout: layout)
+    let stored = fitted.tables.rounded(to: precision)
+    #expect(baseline.means == stored.weights[0])
+    let direct = table.squaredError(of: stored)
+    #expect(abs(baseline.squaredError - direct) <= 1e-9 * table.totalSquares)
+    #expect(Array(baseline.row(of: 40)) == Array(stored.weights[0][(3 * 8)..<(4 * 8)]))
+  }
+}
