@@ -25,42 +25,24 @@ extension EmbCompressCommand {
     @OptionGroup(title: "Fit")
     var fitOptions: FitArguments
 
-    @Option(help: ArgumentHelp("Where to write the JSON report.", valueName: "path"))
-    var report: String?
-
-    @Option(help: ArgumentHelp("Also write the report as a self-contained HTML page.", valueName: "path"))
-    var html: String?
-
-    @Flag(help: "Print the report JSON on stdout instead of the text summary.")
-    var json = false
-
-    @Flag(help: "Print nothing on success.")
-    var quiet = false
+    @OptionGroup(title: "Report")
+    var reportOptions: ReportOptions
 
     @Flag(help: "Replace an existing output and report.")
     var force = false
 
     func validate() throws {
       if input == output { throw ValidationError("the output \(output) is the input; choose another output") }
-      if json && quiet { throw ValidationError("--json and --quiet exclude each other") }
     }
 
     func run() throws {
-      InterruptHandler.install()
       let request = ConversionRequest(
-        input: input, inputOptions: inputOptions.openOptions, output: output, reportPath: report, htmlPath: html,
-        scheme: fitOptions.scheme, operation: fitOptions.operation, sizing: fitOptions.sizing,
-        concatDims: fitOptions.concatDims?.values, precision: fitOptions.precision, fit: fitOptions.options,
-        replaceExisting: force)
-      let bar = ProgressBar(enabled: !quiet && ProgressBar.stderrIsTerminal)
-      let result = try reportingErrors {
-        try Converter.run(request) { bar.update(phase: $0.phase, done: $0.rowsDone, total: $0.rowsTotal) }
-      }
-      bar.finish()
-      if json {
-        print(String(decoding: try result.jsonData(), as: UTF8.self))
-      } else if !quiet {
-        print(ReportSummary.render(result, reportPath: request.reportPath, htmlPath: request.htmlPath))
+        input: input, inputOptions: inputOptions.openOptions, output: output, reportPath: reportOptions.report,
+        htmlPath: reportOptions.html, scheme: fitOptions.scheme, operation: fitOptions.operation,
+        sizing: fitOptions.sizing, concatDims: fitOptions.concatDims?.values, precision: fitOptions.precision,
+        fit: fitOptions.options, replaceExisting: force)
+      try reportOptions.present(reportPath: request.reportPath, htmlPath: request.htmlPath) { progress in
+        try Converter.run(request, progress: progress)
       }
     }
   }

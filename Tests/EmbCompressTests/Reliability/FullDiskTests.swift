@@ -7,35 +7,9 @@ import Testing
 #endif
 
 /// Writing onto a full file system fails clearly and leaves nothing, on a tiny tmpfs mounted for
-/// the test (root only; skipped with a message otherwise).
+/// the test.
 @Suite(.serialized) struct FullDiskTests {
   static let real = FixtureManifest.path("real/minilm_position_embeddings.h5")
-
-  /// Mounts a tmpfs of `size` at a fresh folder for the duration of `body`.
-  private func withTinyFileSystem(size: String, _ body: (String) throws -> Void) throws {
-    guard getuid() == 0 else {
-      print("skipped: full-disk tests mount a tmpfs and need root")
-      return
-    }
-    let directory = try TemporaryDirectory()
-    let mount = Process()
-    mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-    mount.arguments = ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", directory.path]
-    try mount.run()
-    mount.waitUntilExit()
-    guard mount.terminationStatus == 0 else {
-      print("skipped: cannot mount a tmpfs here (mount exited \(mount.terminationStatus))")
-      return
-    }
-    defer {
-      let unmount = Process()
-      unmount.executableURL = URL(fileURLWithPath: "/bin/umount")
-      unmount.arguments = [directory.path]
-      try? unmount.run()
-      unmount.waitUntilExit()
-    }
-    try body(directory.path)
-  }
 
   private func digest(_ path: String) throws -> String {
     SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path))).description
@@ -43,7 +17,7 @@ import Testing
 
   @Test func checkpointTooBigForTheDiskIsAnIOError() throws {
     let before = try digest(Self.real)
-    try withTinyFileSystem(size: "64k") { folder in
+    try TemporaryMount.withTmpfs(options: "size=64k") { folder in
       // The default qr checkpoint of the real table is about 200 KB.
       let result = try CommandRunner.run([Self.real, folder + "/out.qr"])
       #expect(result.status == 74)
@@ -55,7 +29,7 @@ import Testing
   }
 
   @Test func reportThatDoesNotFitTakesTheCheckpointWithIt() throws {
-    try withTinyFileSystem(size: "4k") { folder in
+    try TemporaryMount.withTmpfs(options: "size=4k") { folder in
       // A 3 KB checkpoint fits in the one page; its report does not.
       let result = try CommandRunner.run([Self.real, folder + "/out.qr", "--scheme", "hash", "--collisions", "2"])
       #expect(result.status == 74)
@@ -65,7 +39,7 @@ import Testing
   }
 
   @Test func expandOntoAFullDiskLeavesNothing() throws {
-    try withTinyFileSystem(size: "64k") { folder in
+    try TemporaryMount.withTmpfs(options: "size=64k") { folder in
       let result = try CommandRunner.run(
         ["expand", FixtureManifest.path("bad-qr/good_qr_mult_f32.qr"), folder + "/t.f32", "--rows", "0:1"])
       // A tiny expansion fits; a full one of the real table's size would not.
