@@ -8,10 +8,10 @@ enum ReportSummary {
     let checkpoint = report.checkpoint
     let error = report.error
     let shapes = checkpoint.partitions.map { "\($0.tensor) \($0.modulus)×\($0.dim)" }.joined(separator: ", ")
-    let source = input.dataset.map { " \($0)" } ?? ""
+    let source = input.name.map { " \($0)" } ?? ""
     let comparison = BaselineComparison(report)
     var pairs: [(String, String)] = [
-      ("input", "\(input.path)\(source): \(TextTable.grouped(input.rows)) × \(input.dim) \(input.dtype.rawValue), \(TextTable.byteSize(input.bytes))"),
+      ("input", "\(input.path)\(source): \(TextTable.grouped(input.rows)) × \(input.dim) \(input.elementType.rawValue), \(TextTable.byteSize(input.bytes))"),
       ("checkpoint", "\(checkpoint.path): \(checkpoint.scheme.rawValue) \(checkpoint.operation.rawValue), \(shapes) \(checkpoint.precision.rawValue), \(TextTable.byteSize(checkpoint.bytes))"),
       ("ratio", String(format: "%.2f× smaller", report.compressionRatio)),
       ("error", String(format: "relative Frobenius %.4g   MSE %.3g   max |Δ| %.3g", error.relativeFrobenius, error.mse, error.maxAbs)),

@@ -10,18 +10,18 @@ enum TextTable {
   }
 
   static func render(_ summary: TableSummary) -> String {
-    var pairs: [(String, String)] = [("format", summary.format.displayName)]
-    if let dataset = summary.dataset {
-      pairs.append((summary.format == .safetensors ? "tensor" : "dataset", dataset))
+    var pairs: [(String, String)] = [("format", summary.info.format.displayName)]
+    if let dataset = summary.info.name {
+      pairs.append((summary.info.format == .safetensors ? "tensor" : "dataset", dataset))
     }
     pairs += [
-      ("rows", grouped(summary.rows)),
-      ("dim", grouped(summary.dim)),
-      ("dtype", "\(summary.dtype.rawValue) (\(summary.byteOrder.rawValue)-endian)"),
-      ("bytes", "\(grouped(summary.bytes)) (\(byteSize(summary.bytes)))"),
+      ("rows", grouped(summary.info.rows)),
+      ("dim", grouped(summary.info.dim)),
+      ("dtype", "\(summary.info.elementType.rawValue) (\(summary.info.byteOrder.rawValue)-endian)"),
+      ("bytes", "\(grouped(summary.info.bytes)) (\(byteSize(summary.info.bytes)))"),
       ("row norm", String(format: "min %.4g  mean %.4g  max %.4g", summary.rowNorm.min, summary.rowNorm.mean, summary.rowNorm.max)),
     ]
-    return summary.path + "\n" + lines(pairs)
+    return summary.info.path + "\n" + lines(pairs)
   }
 
   /// 1234567 as "1,234,567".

@@ -29,7 +29,7 @@ public enum CheckpointEvaluator {
     ) { progress?(Converter.Progress(phase: $0, rowsDone: $1, rowsTotal: $2)) }
 
     var report = ConversionReport(
-      command: .evaluate, input: ConversionReport.Input(info),
+      command: .evaluate, input: info,
       checkpoint: ConversionReport.Checkpoint(
         path: request.checkpoint, bytes: table.fileBytes, tensorBytes: table.tensorBytes, precision: table.precision,
         scheme: table.layout.scheme, operation: table.layout.operation, partitions: table.layout.partitions),

@@ -44,7 +44,7 @@ public enum Converter {
       relativeError: evaluation.error.relativeFrobenius)
     let bytes = checkpoint.serialized()
     var report = ConversionReport(
-      command: .convert, input: ConversionReport.Input(info),
+      command: .convert, input: info,
       checkpoint: ConversionReport.Checkpoint(
         path: request.output, bytes: bytes.count, tensorBytes: checkpoint.tensorBytes, precision: request.precision,
         scheme: layout.scheme, operation: layout.operation, partitions: layout.partitions),

@@ -2,39 +2,6 @@
 /// out, how close the stored tables are to the input, how that compares with other ways to spend
 /// the same bytes, and what the fit did. docs/report.md explains every key.
 public struct ConversionReport: Sendable, Encodable {
-  public struct Input: Sendable, Encodable {
-    public var path: String
-    public var format: TableFormat
-    public var dataset: String?
-    public var rows: Int
-    public var dim: Int
-    public var dtype: ElementType
-    public var bytes: Int
-
-    public init(_ info: TableInfo) {
-      path = info.path
-      format = info.format
-      dataset = info.name
-      rows = info.rows
-      dim = info.dim
-      dtype = info.elementType
-      bytes = info.bytes
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-      var container = encoder.container(keyedBy: CodingKeys.self)
-      try container.encode(path, forKey: .path)
-      try container.encode(format, forKey: .format)
-      try container.encode(dataset, forKey: .dataset)
-      try container.encode(rows, forKey: .rows)
-      try container.encode(dim, forKey: .dim)
-      try container.encode(dtype, forKey: .dtype)
-      try container.encode(bytes, forKey: .bytes)
-    }
-
-    private enum CodingKeys: String, CodingKey { case path, format, dataset, rows, dim, dtype, bytes }
-  }
-
   public struct Checkpoint: Sendable, Encodable {
     public var path: String
     /// The whole file, header included.
@@ -87,7 +54,7 @@ public struct ConversionReport: Sendable, Encodable {
 
   public var format = "embcompress.report/1"
   public var command: Command
-  public var input: Input
+  public var input: TableInfo
   public var checkpoint: Checkpoint
   /// rows · dim · input element size / checkpoint tensor bytes.
   public var compressionRatio: Double
@@ -106,7 +73,7 @@ public struct ConversionReport: Sendable, Encodable {
   public var seconds: Double
 
   public init(
-    command: Command, input: Input, checkpoint: Checkpoint, evaluation: TableEvaluation, fit: Fit?, seconds: Double
+    command: Command, input: TableInfo, checkpoint: Checkpoint, evaluation: TableEvaluation, fit: Fit?, seconds: Double
   ) {
     self.command = command
     self.input = input

@@ -12,7 +12,7 @@ import Testing
     let evaluation = try TableEvaluator.evaluate(table.source, against: tables, precision: .f32)
     let info = TableInfo(path: path, format: .npy, name: nil, rows: 400, dim: 12, elementType: .float32, byteOrder: .little)
     return ConversionReport(
-      command: .convert, input: ConversionReport.Input(info),
+      command: .convert, input: info,
       checkpoint: ConversionReport.Checkpoint(
         path: "out.qr", bytes: 5000, tensorBytes: layout.parameterCount * 4, precision: .f32, scheme: .qr,
         operation: .mult, partitions: layout.partitions),

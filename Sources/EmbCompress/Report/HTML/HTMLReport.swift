@@ -12,7 +12,7 @@ public enum HTMLReport {
     let input = report.input
     let checkpoint = report.checkpoint
     let error = report.error
-    let source = input.dataset.map { " " + $0 } ?? ""
+    let source = input.name.map { " " + $0 } ?? ""
     let k = report.neighbors?.k ?? 10
     var html = """
       <!DOCTYPE html>
@@ -95,7 +95,7 @@ public enum HTMLReport {
   private static func figures(_ report: ConversionReport) -> String {
     let input = report.input, checkpoint = report.checkpoint, error = report.error
     var pairs: [(String, String)] = [
-      ("input", "\(e(input.path))\(input.dataset.map { " " + e($0) } ?? ""): \(input.rows) × \(input.dim) \(input.dtype.rawValue), \(ByteSizeText.binary(input.bytes))"),
+      ("input", "\(e(input.path))\(input.name.map { " " + e($0) } ?? ""): \(input.rows) × \(input.dim) \(input.elementType.rawValue), \(ByteSizeText.binary(input.bytes))"),
       ("checkpoint", "\(e(checkpoint.path)): \(e(parameters(of: report))), \(ByteSizeText.binary(checkpoint.tensorBytes)) of tensors, \(ByteSizeText.binary(checkpoint.bytes)) in all"),
       ("compression ratio", String(format: "%.4g×", report.compressionRatio)),
       ("relative Frobenius error", n(error.relativeFrobenius)),
