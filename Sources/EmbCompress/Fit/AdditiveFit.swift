@@ -19,7 +19,8 @@ enum AdditiveFit {
     let sums = BucketSums(
       partitions: partitions, columnRanges: Array(repeating: 0..<dim, count: k), dim: dim)
     let passes = RowPasses(
-      source: source, unitRows: 1, keepInMemory: false, maxBlockBytes: options.maxBlockBytes, progress: progress)
+      source: source, unitRows: 1, keepInMemory: false, maxBlockBytes: options.maxBlockBytes,
+      readAhead: options.threads > 1, progress: progress)
     try passes.run(phase: "bucket sums") { sums.add($0, workers: workers) }
 
     let total = (0..<dim).reduce(0.0) { $0 + sums.squares[$1] }

@@ -20,10 +20,12 @@ enum GridRankOneFit {
   ) throws -> FitOutcome {
     let dim = layout.dim
     let inMemory = layout.rows * dim * MemoryLayout<Float>.stride <= options.memoryBudget
-    let passes = RowPasses(
-      source: source, unitRows: grid.columns, keepInMemory: inMemory, maxBlockBytes: options.maxBlockBytes,
-      progress: progress)
     let route = chooseRoute(grid: grid, dim: dim, inMemory: inMemory, options: options, workers: workers)
+    // The fast Gram route reads the table twice (plus a few ALS sweeps on a partial grid): a
+    // second read from the source costs less than the first touch of a table-sized copy.
+    let passes = RowPasses(
+      source: source, unitRows: grid.columns, keepInMemory: inMemory && route != .fastGram,
+      maxBlockBytes: options.maxBlockBytes, readAhead: options.threads > 1, progress: progress)
     let sweep = GridSweep(grid: grid, dim: dim)
 
     var iterations = 0

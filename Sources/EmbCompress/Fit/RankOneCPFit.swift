@@ -16,7 +16,8 @@ enum RankOneCPFit {
     let (partitions, dim) = (layout.partitions, layout.dim)
     let inMemory = layout.rows * dim * MemoryLayout<Float>.stride <= options.memoryBudget
     let passes = RowPasses(
-      source: source, unitRows: 1, keepInMemory: inMemory, maxBlockBytes: options.maxBlockBytes, progress: progress)
+      source: source, unitRows: 1, keepInMemory: inMemory, maxBlockBytes: options.maxBlockBytes,
+      readAhead: options.threads > 1, progress: progress)
     let counts = partitions.map { BucketSums.counts(of: $0, rows: layout.rows) }
 
     var generator = SplitMix64(seed: options.seed)
