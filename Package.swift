@@ -37,6 +37,12 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // scripts/bench's in-process measurements (pass timings, streaming-sum bound, read path).
+    .executableTarget(
+      name: "embcompress-bench",
+      dependencies: ["EmbCompress"],
+      path: "benchmarks/EmbCompressBench"
+    ),
     .testTarget(
       name: "EmbCompressTests",
       // The CLI tests run the built `embcompress`; depending on it makes `swift test` build it.
