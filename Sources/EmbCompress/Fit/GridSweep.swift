@@ -1,3 +1,5 @@
+import CKernels
+
 /// One ALS sweep of the rank-1 grid fit, in a single pass over whole grid rows.
 ///
 /// Per column c the grid is G[q][r] = E[q·m + r][c] and the fit is b[q]·a[r]. For each grid row,
@@ -55,37 +57,23 @@ final class GridSweep {
     workers.run { columns in
       let (block, a, b, numerator, fullWeight, lastWeight, squares, normFull, normLast) = shared.value
       let width = columns.count, low = columns.lowerBound
-      let dot = UnsafeMutablePointer<Double>.allocate(capacity: 3 * width)
-      defer { dot.deallocate() }
-      let sq = dot + width, bq = dot + 2 * width
       let firstRow = block.firstRow / grid.columns
       let endRow = (block.firstRow + block.rowCount + grid.columns - 1) / grid.columns
-      for q in firstRow..<endRow {
-        let length = grid.length(ofRow: q)
-        let cells = block.values.baseAddress! + (q * grid.columns - block.firstRow) * dim + low
-        dot.update(repeating: 0, count: 2 * width)
-        for r in 0..<length {
-          let x = cells + r * dim, ar = a + r * dim + low
-          for c in 0..<width {
-            let value = Double(x[c])
-            dot[c] += value * ar[c]
-            sq[c] += value * value
-          }
-        }
-        let norm = (length == grid.columns ? normFull : normLast) + low
-        let slowRow = b + q * dim + low
-        let weight = (length == grid.columns ? fullWeight : lastWeight) + low
-        for c in 0..<width {
-          let value = slowFixed ? slowRow[c] : (norm[c] > 0 ? dot[c] / norm[c] : 0)
-          slowRow[c] = value
-          bq[c] = value
-          squares[low + c] += sq[c]
-          weight[c] += value * value
-        }
-        for r in 0..<length {
-          let x = cells + r * dim, target = numerator + r * dim + low
-          for c in 0..<width { target[c] += bq[c] * Double(x[c]) }
-        }
+      let fullEnd = min(endRow, grid.fullRows)
+      func cells(_ q: Int) -> UnsafePointer<Float> {
+        block.values.baseAddress! + (q * grid.columns - block.firstRow) * dim + low
+      }
+      if fullEnd > firstRow {
+        ck_sweep_rows(
+          cells(firstRow), dim, fullEnd - firstRow, grid.columns, width, a + low, dim, normFull + low,
+          slowFixed ? 1 : 0, b + firstRow * dim + low, dim, fullWeight + low, squares + low, numerator + low, dim)
+      }
+      if endRow > fullEnd {
+        // The partial last grid row: its own norm of a and its own weight.
+        let q = endRow - 1
+        ck_sweep_rows(
+          cells(q), dim, 1, grid.lastRowLength, width, a + low, dim, normLast + low, slowFixed ? 1 : 0,
+          b + q * dim + low, dim, lastWeight + low, squares + low, numerator + low, dim)
       }
     }
   }
