@@ -84,8 +84,11 @@ class Runner:
                     rss = int(line.rsplit(":", 1)[1]) * 1024
         output = None
         if parse_json:
-            lines = [l for l in done.stdout.splitlines() if l.startswith("{")]
-            output = json.loads(lines[-1]) if lines else None
+            try:
+                output = json.loads(done.stdout)
+            except json.JSONDecodeError:
+                lines = [l for l in done.stdout.splitlines() if l.startswith("{")]
+                output = json.loads(lines[-1]) if lines else None
         record = {"label": label, "wall": wall, "rss": rss, "output": output, "load": os.getloadavg()[0]}
         self.log.write(json.dumps(record) + "\n")
         self.log.flush()
