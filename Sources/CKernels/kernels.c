@@ -70,31 +70,42 @@ INLINE void gram_rows(const float *restrict x, long xs, long rows, long m, long 
 }
 
 INLINE void sweep_rows(const float *restrict x, long xs, long rows, long m, long n, const double *restrict a,
-                       long as, const double *restrict norm, int fixed, double *restrict slow, long bs,
+                       long as, const double *restrict norm, int fixed, float *restrict slow, long bs,
                        double *restrict weight, double *restrict squares, double *restrict numerator, long ns) {
-  // Columns in chunks of 32 so the per-row sums live on the stack next to the row.
-  for (long c0 = 0; c0 < n; c0 += 32) {
-    long width = n - c0 < 32 ? n - c0 : 32;
-    double dot[32], sq[32], b[32];
-    for (long q = 0; q < rows; q++) {
+  // Grid row by grid row (so a row read once stays in cache), columns in chunks of 32 so the
+  // per-row sums live on the stack.
+  for (long q = 0; q < rows; q++) {
+    for (long c0 = 0; c0 < n; c0 += 32) {
+      long width = n - c0 < 32 ? n - c0 : 32;
+      double dot[32], sq[32], b[32];
       const float *restrict g = x + q * m * xs + c0;
       for (long c = 0; c < width; c++) dot[c] = sq[c] = 0;
-      for (long r = 0; r < m; r++) {
-        const float *restrict gr = g + r * xs;
-        const double *restrict ar = a + r * as + c0;
-        for (long c = 0; c < width; c++) {
-          double v = gr[c];
-          dot[c] += v * ar[c];
-          sq[c] += v * v;
+      if (squares) {
+        for (long r = 0; r < m; r++) {
+          const float *restrict gr = g + r * xs;
+          const double *restrict ar = a + r * as + c0;
+          for (long c = 0; c < width; c++) {
+            double v = gr[c];
+            dot[c] += v * ar[c];
+            sq[c] += v * v;
+          }
+        }
+      } else {
+        for (long r = 0; r < m; r++) {
+          const float *restrict gr = g + r * xs;
+          const double *restrict ar = a + r * as + c0;
+          for (long c = 0; c < width; c++) dot[c] += (double)gr[c] * ar[c];
         }
       }
-      double *restrict row = slow + q * bs + c0;
+      float *restrict row = slow + q * bs + c0;
       for (long c = 0; c < width; c++) {
-        double value = fixed ? row[c] : (norm[c0 + c] > 0 ? dot[c] / norm[c0 + c] : 0);
-        row[c] = value;
+        double value = fixed ? (double)row[c] : (norm[c0 + c] > 0 ? dot[c] / norm[c0 + c] : 0);
+        row[c] = (float)value;
         b[c] = value;
-        squares[c0 + c] += sq[c];
         weight[c0 + c] += value * value;
+      }
+      if (squares) {
+        for (long c = 0; c < width; c++) squares[c0 + c] += sq[c];
       }
       for (long r = 0; r < m; r++) {
         const float *restrict gr = g + r * xs;
@@ -141,7 +152,7 @@ INLINE void bucket_rows(const float *restrict x, long xs, long rows, long n, dou
     gram_rows(x, xs, rows, m, n, sums, ss);                                                                  \
   }                                                                                                          \
   ATTR static void ck_sweep_rows_##SUFFIX(const float *x, long xs, long rows, long m, long n, const double *a,  \
-                                          long as, const double *norm, int fixed, double *slow, long bs,     \
+                                          long as, const double *norm, int fixed, float *slow, long bs,     \
                                           double *weight, double *squares, double *numerator, long ns) {     \
     sweep_rows(x, xs, rows, m, n, a, as, norm, fixed, slow, bs, weight, squares, numerator, ns);             \
   }                                                                                                          \
@@ -183,7 +194,7 @@ void ck_gram_rows(const float *x, long xs, long rows, long m, long n, double *su
   PICK(ck_gram_rows, x, xs, rows, m, n, sums, ss);
 }
 void ck_sweep_rows(const float *x, long xs, long rows, long m, long n, const double *a, long as, const double *norm,
-                   int fixed, double *slow, long bs, double *weight, double *squares, double *numerator, long ns) {
+                   int fixed, float *slow, long bs, double *weight, double *squares, double *numerator, long ns) {
   PICK(ck_sweep_rows, x, xs, rows, m, n, a, as, norm, fixed, slow, bs, weight, squares, numerator, ns);
 }
 void ck_bucket_rows(const float *x, long xs, long rows, long n, double *squares, long k, double *const *sums,

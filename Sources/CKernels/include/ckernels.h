@@ -22,10 +22,10 @@ void ck_gram_rows(const float *x, long xs, long rows, long m, long n, double *su
 
 /// One ALS step over `rows` grid rows of `m` cells (starting at x + q·m·xs), columns c < n:
 /// b = Σ_r x[r][c]·a[r·as + c] / norm[c] (0 when norm is 0), or slow[q·bs + c] when `fixed`;
-/// then slow[q·bs + c] = b, weight[c] += b², squares[c] += Σ_r x[r][c]²,
-/// numerator[r·ns + c] += b·x[r][c].
+/// then slow[q·bs + c] = b (rounded to Float), weight[c] += b², squares[c] += Σ_r x[r][c]²,
+/// numerator[r·ns + c] += b·x[r][c]. A null `squares` skips that sum.
 void ck_sweep_rows(const float *x, long xs, long rows, long m, long n, const double *a, long as,
-                   const double *norm, int fixed, double *slow, long bs, double *weight, double *squares,
+                   const double *norm, int fixed, float *slow, long bs, double *weight, double *squares,
                    double *numerator, long ns);
 
 /// Row by row, for `rows` rows (x + i·xs), c < n: squares[c] += x², and for each partition j < k

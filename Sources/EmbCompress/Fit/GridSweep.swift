@@ -11,12 +11,16 @@ final class GridSweep {
   let dim: Int
   /// The fast factor, `m × dim`.
   let fast: DoubleBuffer
-  /// The slow factor, `slowModulus × dim` (rows past the grid stay 0).
-  let slow: DoubleBuffer
+  /// The slow factor, `slowModulus × dim` (rows past the grid stay 0). It is as large as the
+  /// output table (a quarter of the input for qr with m = 4), so it is kept in Float, the output's
+  /// type, and handed over as it is: each b[q] is computed in Double and rounded once when stored.
+  private(set) var slow: [Float]
   private let numerator: DoubleBuffer
   private let fullRowWeight: DoubleBuffer
   private let lastRowWeight: DoubleBuffer
   private let squares: DoubleBuffer
+  private var squaresMeasured = false
+  private var measuring = true
   private let fastNormFull: DoubleBuffer
   private let fastNormLast: DoubleBuffer
 
@@ -24,7 +28,7 @@ final class GridSweep {
     self.grid = grid
     self.dim = dim
     fast = DoubleBuffer(count: grid.columns * dim)
-    slow = DoubleBuffer(count: grid.slowModulus * dim)
+    slow = [Float](repeating: 0, count: grid.slowModulus * dim)
     numerator = DoubleBuffer(count: grid.columns * dim)
     fullRowWeight = DoubleBuffer(count: dim)
     lastRowWeight = DoubleBuffer(count: dim)
@@ -33,12 +37,14 @@ final class GridSweep {
     fastNormLast = DoubleBuffer(count: dim)
   }
 
-  /// Σᵢ‖Eᵢ‖², as the last pass measured it.
+  /// Σᵢ‖Eᵢ‖², as the first pass measured it (it is the same every pass).
   var totalSquares: Double { (0..<dim).reduce(0.0) { $0 + squares[$1] } }
 
   /// Clears the sums and takes a's squared norms over a full and over the partial row.
   func begin() {
-    for buffer in [numerator, fullRowWeight, lastRowWeight, squares, fastNormFull, fastNormLast] { buffer.zero() }
+    for buffer in [numerator, fullRowWeight, lastRowWeight, fastNormFull, fastNormLast] { buffer.zero() }
+    measuring = !squaresMeasured
+    if measuring { squares.zero() }
     for r in 0..<grid.columns {
       for c in 0..<dim {
         let value = fast[r * dim + c]
@@ -50,9 +56,18 @@ final class GridSweep {
 
   /// Adds a block of whole grid rows.
   func add(_ block: RowBlock, workers: ColumnWorkers, slowFixed: Bool) {
-    let grid = self.grid, dim = self.dim
+    slow.withUnsafeMutableBufferPointer { slow in add(block, workers: workers, slowFixed: slowFixed, slow: slow.baseAddress!) }
+  }
+
+  /// Gives the slow factor's storage to `body` (to fill it, or to fix its gauge).
+  func withSlow<R>(_ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
+    try slow.withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
+  }
+
+  private func add(_ block: RowBlock, workers: ColumnWorkers, slowFixed: Bool, slow: UnsafeMutablePointer<Float>) {
+    let grid = self.grid, dim = self.dim, measuring = self.measuring
     let shared = UncheckedSendable(
-      (block, fast.pointer, slow.pointer, numerator.pointer, fullRowWeight.pointer, lastRowWeight.pointer,
+      (block, fast.pointer, slow, numerator.pointer, fullRowWeight.pointer, lastRowWeight.pointer,
        squares.pointer, fastNormFull.pointer, fastNormLast.pointer))
     workers.run { columns in
       let (block, a, b, numerator, fullWeight, lastWeight, squares, normFull, normLast) = shared.value
@@ -66,14 +81,14 @@ final class GridSweep {
       if fullEnd > firstRow {
         ck_sweep_rows(
           cells(firstRow), dim, fullEnd - firstRow, grid.columns, width, a + low, dim, normFull + low,
-          slowFixed ? 1 : 0, b + firstRow * dim + low, dim, fullWeight + low, squares + low, numerator + low, dim)
+          slowFixed ? 1 : 0, b + firstRow * dim + low, dim, fullWeight + low, measuring ? squares + low : nil, numerator + low, dim)
       }
       if endRow > fullEnd {
         // The partial last grid row: its own norm of a and its own weight.
         let q = endRow - 1
         ck_sweep_rows(
           cells(q), dim, 1, grid.lastRowLength, width, a + low, dim, normLast + low, slowFixed ? 1 : 0,
-          b + q * dim + low, dim, lastWeight + low, squares + low, numerator + low, dim)
+          b + q * dim + low, dim, lastWeight + low, measuring ? squares + low : nil, numerator + low, dim)
       }
     }
   }
@@ -81,6 +96,7 @@ final class GridSweep {
   /// Sets a to its least-squares update for the current b and returns the error of (new a, b):
   /// Σ‖G‖² − Σ_r numerator[r]² / weight[r] per column, summed.
   func finish() -> Double {
+    squaresMeasured = true
     var error = totalSquares
     for r in 0..<grid.columns {
       for c in 0..<dim {
