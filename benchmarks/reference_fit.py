@@ -9,7 +9,8 @@ Like embcompress it keeps the table in memory between passes when the fit needs 
 (ALS, CP) and the table fits the memory budget, and streams twice for the exact Gram route.
 
 After the fit it does what `embcompress IN OUT` does next: one measuring pass (per-row relative
-error and cosine, their percentiles, the Frobenius error) and writes the tables (.npz).
+error and cosine, their percentiles, the Frobenius error), and it writes the tables (.npz) to a
+temporary file, fsyncs it and renames it into place, as embcompress does with its checkpoint.
 
     python3 benchmarks/reference_fit.py TABLE.h5 OUT.npz --scheme qr --operation mult --collisions 4
 
@@ -433,7 +434,13 @@ def main():
         t = time.perf_counter()
         metrics = measure(d, tables, divisors, moduli, args.operation, args.block_bytes)
         measure_seconds = time.perf_counter() - t
-    np.savez(args.output, **{f"t{j}": t.astype(np.float32) for j, t in enumerate(tables)})
+    # Written as embcompress writes its checkpoint: to a temporary file, flushed to disk, renamed.
+    partial = args.output + ".partial"
+    with open(partial, "wb") as f:
+        np.savez(f, **{f"t{j}": t.astype(np.float32) for j, t in enumerate(tables)})
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(partial, args.output)
     print(json.dumps({
         "method": method, "iterations": iterations, "converged": bool(done),
         "row_passes": len(passes.times), "source_passes": passes.source_passes, "pass_seconds": passes.times,
