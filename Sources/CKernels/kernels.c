@@ -135,6 +135,21 @@ INLINE void bucket_rows(const float *restrict x, long xs, long rows, long n, dou
   }
 }
 
+INLINE long first_nonfinite(const float *restrict values, long count) {
+  // A value is finite when its exponent bits are not all ones; test 64 at a time, then find it.
+  const unsigned *restrict bits = (const unsigned *)values;
+  long i = 0;
+  for (; i + 64 <= count; i += 64) {
+    unsigned bad = 0;
+    for (long j = 0; j < 64; j++) bad |= ((bits[i + j] & 0x7f800000u) == 0x7f800000u);
+    if (bad) break;
+  }
+  for (; i < count; i++) {
+    if ((bits[i] & 0x7f800000u) == 0x7f800000u) return i;
+  }
+  return -1;
+}
+
 #define KERNELS(SUFFIX, ATTR)                                                                              \
   ATTR static void ck_dot_rows_##SUFFIX(const float *x, long xs, const double *w, long ws, long m, long n,      \
                                         double *out) {                                                       \
@@ -159,6 +174,9 @@ INLINE void bucket_rows(const float *restrict x, long xs, long rows, long n, dou
   ATTR static void ck_bucket_rows_##SUFFIX(const float *x, long xs, long rows, long n, double *squares, long k, \
                                            double *const *sums, const long *ss, long *cursors) {             \
     bucket_rows(x, xs, rows, n, squares, k, sums, ss, cursors);                                              \
+  }                                                                                                          \
+  ATTR static long ck_first_nonfinite_##SUFFIX(const float *values, long count) {                              \
+    return first_nonfinite(values, count);                                                                   \
   }
 
 KERNELS(base, )
@@ -177,8 +195,10 @@ static int use_avx2(void) {
   return value;
 }
 #define PICK(name, ...) (use_avx2() ? name##_avx2(__VA_ARGS__) : name##_base(__VA_ARGS__))
+#define PICK_VALUE(name, ...) (use_avx2() ? name##_avx2(__VA_ARGS__) : name##_base(__VA_ARGS__))
 #else
 #define PICK(name, ...) name##_base(__VA_ARGS__)
+#define PICK_VALUE(name, ...) name##_base(__VA_ARGS__)
 #endif
 
 void ck_dot_rows(const float *x, long xs, const double *w, long ws, long m, long n, double *out) {
@@ -201,3 +221,4 @@ void ck_bucket_rows(const float *x, long xs, long rows, long n, double *squares,
                     const long *ss, long *cursors) {
   PICK(ck_bucket_rows, x, xs, rows, n, squares, k, sums, ss, cursors);
 }
+long ck_first_nonfinite(const float *values, long count) { return PICK_VALUE(ck_first_nonfinite, values, count); }

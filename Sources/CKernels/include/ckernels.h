@@ -34,4 +34,7 @@ void ck_sweep_rows(const float *x, long xs, long rows, long m, long n, const dou
 void ck_bucket_rows(const float *x, long xs, long rows, long n, double *squares, long k, double *const *sums,
                     const long *ss, long *cursors);
 
+/// The index of the first NaN or ±Inf among `count` floats, or -1 when all are finite.
+long ck_first_nonfinite(const float *values, long count);
+
 #endif

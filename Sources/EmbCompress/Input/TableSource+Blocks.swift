@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Block sizing for streamed passes.
@@ -20,8 +21,8 @@ public enum BlockSizing {
 extension TableSource {
   /// Streams the whole table once, in order, as blocks of at most `maxBlockBytes`.
   ///
-  /// With `readAhead` (the default) a reader thread reads and checks the next block while `body`
-  /// works on this one, in two alternating buffers; `body` still runs on the calling thread, in
+  /// With `readAhead` (the default) a reader thread reads the next block while this one is checked
+  /// and handed to `body`, in two alternating buffers; `body` still runs on the calling thread, in
   /// row order. The reader is the only thread that calls `readRows` (HDF5 serialises every call
   /// anyway). Without `readAhead` everything runs on the calling thread.
   ///
@@ -39,8 +40,8 @@ extension TableSource {
       BlockSizing.rowsPerBlock(dim: info.dim, maxBytes: maxBlockBytes, multiple: preferredRowMultiple))
     guard blockRows > 0 else { return }
     let slots = readAhead ? 2 : 1
-    let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: slots * blockRows * info.dim)
-    defer { buffer.deallocate() }
+    let buffer = BlockBufferPool.take(count: slots * blockRows * info.dim)
+    defer { BlockBufferPool.give(buffer) }
     try BlockReader.run(source: self, blockRows: blockRows, readAhead: readAhead, slots: slots) { block, slot in
       let start = (slot * blockRows) * info.dim
       return UnsafeMutableBufferPointer(rebasing: buffer[start..<(start + block.count * info.dim)])
@@ -105,9 +106,17 @@ final class BlockReader: @unchecked Sendable {
     } catch {
       return Outcome(error: error)
     }
-    let values = UnsafeBufferPointer(targets[k])
-    guard let bad = NonFiniteScan.firstIndex(in: values) else { return Outcome() }
-    return Outcome(firstBad: bad, badCount: NonFiniteScan.count(in: values))
+    return Outcome()
+  }
+
+  /// The finiteness check, on the caller's thread: it overlaps the reader's next read, and the
+  /// block is in cache for `body` right after. Vectorised in CKernels (AVX2 where available).
+  private func check(_ k: Int, _ outcome: inout Outcome) {
+    let values = targets[k]
+    let bad = ck_first_nonfinite(values.baseAddress!, values.count)
+    guard bad >= 0 else { return }
+    outcome.firstBad = bad
+    outcome.badCount = NonFiniteScan.count(in: UnsafeBufferPointer(values))
   }
 
   private var isStopped: Bool {
@@ -140,6 +149,8 @@ final class BlockReader: @unchecked Sendable {
     var badCount = 0
     func consume(_ k: Int, _ outcome: Outcome) throws {
       if let error = outcome.error { throw error }
+      var outcome = outcome
+      reader.check(k, &outcome)
       let rows = reader.range(k)
       if let bad = outcome.firstBad {
         if firstBad == nil { firstBad = (rows.lowerBound + bad / info.dim, bad % info.dim) }
@@ -170,15 +181,21 @@ final class BlockReader: @unchecked Sendable {
     for _ in 0..<inFlight { free.signal() }
     let filled = DispatchSemaphore(value: 0)
     let finished = DispatchSemaphore(value: 0)
-    let thread = Thread { [self] in
-      for k in 0..<blocks {
-        free.wait()
-        if isStopped { break }
-        let outcome = read(k)
-        lock.lock()
-        outcomes[k] = outcome
-        lock.unlock()
-        filled.signal()
+    // The thread holds no reference of its own: this call waits for it below, and so the source
+    // is never released (and, for HDF5, closed) on the reader thread, whatever holds it last.
+    let unmanaged = Unmanaged.passUnretained(self)
+    let thread = Thread {
+      do {
+        let reader = unmanaged.takeUnretainedValue()
+        for k in 0..<reader.blocks {
+          free.wait()
+          if reader.isStopped { break }
+          let outcome = reader.read(k)
+          reader.lock.lock()
+          reader.outcomes[k] = outcome
+          reader.lock.unlock()
+          filled.signal()
+        }
       }
       finished.signal()
     }
@@ -197,6 +214,37 @@ final class BlockReader: @unchecked Sendable {
       lock.unlock()
       try consume(k, outcome)
       free.signal()
+    }
+  }
+}
+
+/// Keeps one freed block buffer for the next pass, so that a pass does not start by faulting in
+/// fresh pages (costly on VMs that hand freed memory back to the host; docs/performance.md).
+enum BlockBufferPool {
+  /// Larger buffers are not kept.
+  static let largestKept = 64 << 20
+  private static let lock = NSLock()
+  nonisolated(unsafe) private static var spare: UnsafeMutableBufferPointer<Float>?
+
+  static func take(count: Int) -> UnsafeMutableBufferPointer<Float> {
+    lock.lock()
+    defer { lock.unlock() }
+    // The spare may be larger than asked for; callers use the first `count` values.
+    if let buffer = spare, buffer.count >= count {
+      spare = nil
+      return buffer
+    }
+    return .allocate(capacity: count)
+  }
+
+  static func give(_ buffer: UnsafeMutableBufferPointer<Float>) {
+    lock.lock()
+    defer { lock.unlock() }
+    if buffer.count * MemoryLayout<Float>.stride <= largestKept, (spare?.count ?? 0) < buffer.count {
+      spare?.deallocate()
+      spare = buffer
+    } else {
+      buffer.deallocate()
     }
   }
 }
