@@ -344,6 +344,10 @@ def report(a, machine, load_before, load_after, table_bytes, stream, bound, read
     for label, ok, detail in verdicts:
         print(f"{'PASS' if ok else 'MISS'}: {label} ({detail})")
     print(f"raw results: {log_path}")
+    disagree = [label for label, ok, _ in verdicts if "same result" in label and not ok]
+    if disagree:
+        print("bench: results disagree: " + "; ".join(disagree), file=sys.stderr)
+        sys.exit(3)
     if a.strict and not all(ok for _, ok, _ in verdicts):
         sys.exit(1)
 
