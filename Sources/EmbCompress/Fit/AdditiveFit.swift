@@ -14,6 +14,18 @@ enum AdditiveFit {
     _ source: any TableSource, layout: CompositionalLayout, options: FitOptions, workers: ColumnWorkers,
     progress: (@Sendable (FitProgress) -> Void)?
   ) throws -> FitOutcome {
+    // The bucket sums are freed when `fitInDouble` returns, before the Float tables are made, so
+    // those reuse their memory instead of faulting in more (as large as the output, for qr).
+    var (tables, outcome) = try fitInDouble(source, layout: layout, options: options, workers: workers, progress: progress)
+    outcome.weights = tables.map(\.floats)
+    tables.removeAll()
+    return outcome
+  }
+
+  private static func fitInDouble(
+    _ source: any TableSource, layout: CompositionalLayout, options: FitOptions, workers: ColumnWorkers,
+    progress: (@Sendable (FitProgress) -> Void)?
+  ) throws -> ([DoubleBuffer], FitOutcome) {
     let (rows, dim, partitions) = (layout.rows, layout.dim, layout.partitions)
     let k = partitions.count
     let sums = BucketSums(
@@ -49,11 +61,21 @@ enum AdditiveFit {
               .forEachBucket(partitions[j].modulus) { b, x in
                 let n = counts[j][b]
                 guard n > 0 else { return }
-                for c in columns {
-                  let updated = (sum[b * dim + c] - (x?[c - columns.lowerBound] ?? 0)) / n
-                  let step = updated - table[b * dim + c]
-                  decrease[c] += n * step * step
-                  table[b * dim + c] = updated
+                let low = columns.lowerBound
+                if let x {
+                  for c in columns {
+                    let updated = (sum[b * dim + c] - x[c - low]) / n
+                    let step = updated - table[b * dim + c]
+                    decrease[c] += n * step * step
+                    table[b * dim + c] = updated
+                  }
+                } else {
+                  for c in columns {
+                    let updated = (sum[b * dim + c] - 0) / n
+                    let step = updated - table[b * dim + c]
+                    decrease[c] += n * step * step
+                    table[b * dim + c] = updated
+                  }
                 }
               }
           }
@@ -93,9 +115,12 @@ enum AdditiveFit {
     let squaredError = exactError(
       tables, sums: sums, counts: counts, cross: cross, scratch: scratch, grid: grid, partitions: partitions,
       dim: dim, workers: workers)
-    return FitOutcome(
-      weights: tables.map(\.floats), sourcePasses: passes.sourcePasses, iterations: iterations,
-      converged: converged, method: .backfitting, squaredError: squaredError, totalSquares: total)
+    return (
+      tables,
+      FitOutcome(
+        weights: [], sourcePasses: passes.sourcePasses, iterations: iterations, converged: converged,
+        method: .backfitting, squaredError: squaredError, totalSquares: total)
+    )
   }
 
   /// Shifts tables 1… to count-weighted zero mean per column; table 0 takes the shifts.
@@ -136,9 +161,17 @@ enum AdditiveFit {
           GridCross(grid: grid, dim: dim, columns: columns, other: tables[1 - j].pointer, of: j)
             .forEachBucket(partitions[j].modulus) { b, x in
               let n = counts[j][b]
-              for c in columns {
-                let w = table[b * dim + c]
-                perColumn[c] += w * (n * w + (x?[c - columns.lowerBound] ?? 0) - 2 * sum[b * dim + c])
+              let low = columns.lowerBound
+              if let x {
+                for c in columns {
+                  let w = table[b * dim + c]
+                  perColumn[c] += w * (n * w + x[c - low] - 2 * sum[b * dim + c])
+                }
+              } else {
+                for c in columns {
+                  let w = table[b * dim + c]
+                  perColumn[c] += w * (n * w + 0 - 2 * sum[b * dim + c])
+                }
               }
             }
         }
