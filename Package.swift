@@ -22,9 +22,12 @@ let package = Package(
       pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]
     ),
+    // The fits' innermost loops in C, so they can run as AVX2 + FMA where the CPU has it.
+    .target(name: "CKernels"),
     .target(
       name: "EmbCompress",
       dependencies: [
+        "CKernels",
         "CHDF5",
         "COpenBLAS",
         .product(name: "Crypto", package: "swift-crypto"),
@@ -36,6 +39,12 @@ let package = Package(
         "EmbCompress",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
+    ),
+    // scripts/bench's in-process measurements (pass timings, streaming-sum bound, read path).
+    .executableTarget(
+      name: "embcompress-bench",
+      dependencies: ["EmbCompress"],
+      path: "benchmarks/EmbCompressBench"
     ),
     .testTarget(
       name: "EmbCompressTests",

@@ -14,19 +14,35 @@ enum AdditiveFit {
     _ source: any TableSource, layout: CompositionalLayout, options: FitOptions, workers: ColumnWorkers,
     progress: (@Sendable (FitProgress) -> Void)?
   ) throws -> FitOutcome {
+    // The bucket sums are freed when `fitInDouble` returns, before the Float tables are made, so
+    // those reuse their memory instead of faulting in more (as large as the output, for qr).
+    var (tables, outcome) = try fitInDouble(source, layout: layout, options: options, workers: workers, progress: progress)
+    outcome.weights = tables.map(\.floats)
+    tables.removeAll()
+    return outcome
+  }
+
+  private static func fitInDouble(
+    _ source: any TableSource, layout: CompositionalLayout, options: FitOptions, workers: ColumnWorkers,
+    progress: (@Sendable (FitProgress) -> Void)?
+  ) throws -> ([DoubleBuffer], FitOutcome) {
     let (rows, dim, partitions) = (layout.rows, layout.dim, layout.partitions)
     let k = partitions.count
     let sums = BucketSums(
       partitions: partitions, columnRanges: Array(repeating: 0..<dim, count: k), dim: dim)
     let passes = RowPasses(
-      source: source, unitRows: 1, keepInMemory: false, maxBlockBytes: options.maxBlockBytes, progress: progress)
+      source: source, unitRows: 1, keepInMemory: false, maxBlockBytes: options.maxBlockBytes,
+      readAhead: options.threads > 1, progress: progress)
     try passes.run(phase: "bucket sums") { sums.add($0, workers: workers) }
 
     let total = (0..<dim).reduce(0.0) { $0 + sums.squares[$1] }
     let counts = partitions.map { BucketSums.counts(of: $0, rows: rows) }
     let cross = CrossSums(layout: layout, memoryBudget: options.memoryBudget)
     let tables = partitions.map { DoubleBuffer(count: $0.modulus * dim) }
-    let scratch = partitions.map { DoubleBuffer(count: $0.modulus * dim) }
+    // On a two-partition grid the cross sums are one or two vectors per table, so no per-bucket
+    // scratch is needed (it would be as large as the quotient table).
+    let grid = k == 2 ? MixedRadixGrid(layout) : nil
+    let scratch = grid != nil ? [] : partitions.map { DoubleBuffer(count: $0.modulus * dim) }
     let decrease = DoubleBuffer(count: dim)
     let rule = ConvergenceRule(tolerance: options.tolerance, totalSquares: total)
 
@@ -38,6 +54,33 @@ enum AdditiveFit {
       decrease.zero()
       workers.run { columns in
         let (tables, scratch, sums, counts, cross, decrease) = shared.value
+        if let grid {
+          for j in 0..<2 {
+            let table = tables[j].pointer, sum = sums[j].pointer
+            GridCross(grid: grid, dim: dim, columns: columns, other: tables[1 - j].pointer, of: j)
+              .forEachBucket(partitions[j].modulus) { b, x in
+                let n = counts[j][b]
+                guard n > 0 else { return }
+                let low = columns.lowerBound
+                if let x {
+                  for c in columns {
+                    let updated = (sum[b * dim + c] - x[c - low]) / n
+                    let step = updated - table[b * dim + c]
+                    decrease[c] += n * step * step
+                    table[b * dim + c] = updated
+                  }
+                } else {
+                  for c in columns {
+                    let updated = (sum[b * dim + c] - 0) / n
+                    let step = updated - table[b * dim + c]
+                    decrease[c] += n * step * step
+                    table[b * dim + c] = updated
+                  }
+                }
+              }
+          }
+          return
+        }
         for j in 0..<k {
           let residual = scratch[j].pointer
           let modulus = partitions[j].modulus
@@ -70,11 +113,14 @@ enum AdditiveFit {
 
     fixGauge(tables, counts: counts, partitions: partitions, rows: rows, dim: dim)
     let squaredError = exactError(
-      tables, sums: sums, counts: counts, cross: cross, scratch: scratch, partitions: partitions, dim: dim,
-      workers: workers)
-    return FitOutcome(
-      weights: tables.map(\.floats), sourcePasses: passes.sourcePasses, iterations: iterations,
-      converged: converged, method: .backfitting, squaredError: squaredError, totalSquares: total)
+      tables, sums: sums, counts: counts, cross: cross, scratch: scratch, grid: grid, partitions: partitions,
+      dim: dim, workers: workers)
+    return (
+      tables,
+      FitOutcome(
+        weights: [], sourcePasses: passes.sourcePasses, iterations: iterations, converged: converged,
+        method: .backfitting, squaredError: squaredError, totalSquares: total)
+    )
   }
 
   /// Shifts tables 1… to count-weighted zero mean per column; table 0 takes the shifts.
@@ -101,7 +147,7 @@ enum AdditiveFit {
   /// Σᵢ‖Eᵢ − Êᵢ‖² = Σ‖E‖² − 2 Σⱼ Sⱼ·Wⱼ + Σⱼ Σ_b nⱼ[b]‖Wⱼ[b]‖² + Σ_{j≠l} Wⱼ·X_{j←l}.
   private static func exactError(
     _ tables: [DoubleBuffer], sums: BucketSums, counts: [[Double]], cross: CrossSums, scratch: [DoubleBuffer],
-    partitions: [Partition], dim: Int, workers: ColumnWorkers
+    grid: MixedRadixGrid?, partitions: [Partition], dim: Int, workers: ColumnWorkers
   ) -> Double {
     let k = partitions.count
     let perColumn = DoubleBuffer(count: dim)
@@ -109,6 +155,28 @@ enum AdditiveFit {
     workers.run { columns in
       let (tables, sums, squares, counts, cross, scratch, perColumn) = shared.value
       for c in columns { perColumn[c] = squares[c] }
+      if let grid {
+        for j in 0..<2 {
+          let table = tables[j].pointer, sum = sums[j].pointer
+          GridCross(grid: grid, dim: dim, columns: columns, other: tables[1 - j].pointer, of: j)
+            .forEachBucket(partitions[j].modulus) { b, x in
+              let n = counts[j][b]
+              let low = columns.lowerBound
+              if let x {
+                for c in columns {
+                  let w = table[b * dim + c]
+                  perColumn[c] += w * (n * w + x[c - low] - 2 * sum[b * dim + c])
+                }
+              } else {
+                for c in columns {
+                  let w = table[b * dim + c]
+                  perColumn[c] += w * (n * w + 0 - 2 * sum[b * dim + c])
+                }
+              }
+            }
+        }
+        return
+      }
       for j in 0..<k {
         let x = scratch[j].pointer
         let table = tables[j].pointer
@@ -129,5 +197,61 @@ enum AdditiveFit {
       }
     }
     return max(0, (0..<dim).reduce(0.0) { $0 + perColumn[$1] })
+  }
+}
+
+/// X_{j←l} on a two-partition grid, for one range of columns, as `CrossSums` computes it (the same
+/// sums in the same order, so the fit is the same to the bit): the slow table's rows all get the
+/// sum of the fast table's rows but the last, which gets the sum of its first `lastRowLength`; the
+/// fast table's rows get the sum of the slow table's full rows, plus the last row where it reaches.
+private struct GridCross {
+  let grid: MixedRadixGrid
+  let dim: Int
+  let columns: Range<Int>
+  let other: UnsafeMutablePointer<Double>
+  let j: Int
+
+  init(grid: MixedRadixGrid, dim: Int, columns: Range<Int>, other: UnsafeMutablePointer<Double>, of j: Int) {
+    self.grid = grid
+    self.dim = dim
+    self.columns = columns
+    self.other = other
+    self.j = j
+  }
+
+  /// Calls `body(b, x)` for every bucket b < modulus of partition j; x is the cross sum of b for
+  /// these columns (indexed from 0), or nil where the other table contributes nothing.
+  func forEachBucket(_ modulus: Int, _ body: (Int, UnsafePointer<Double>?) -> Void) {
+    let width = columns.count, low = columns.lowerBound
+    let buffers = UnsafeMutablePointer<Double>.allocate(capacity: 2 * width)
+    defer { buffers.deallocate() }
+    buffers.initialize(repeating: 0, count: 2 * width)
+    let last = grid.gridRows - 1
+    if j == grid.slowIndex {
+      let (whole, part) = (buffers, buffers + width)
+      for r in 0..<grid.columns {
+        let w = other + r * dim + low
+        for c in 0..<width { whole[c] += w[c] }
+        if r == grid.lastRowLength - 1 { part.update(from: whole, count: width) }
+      }
+      for q in 0..<modulus {
+        body(q, q < last ? UnsafePointer(whole) : q == last ? UnsafePointer(part) : nil)
+      }
+    } else {
+      let (upper, sum) = (buffers, buffers + width)
+      for q in 0..<last {
+        let w = other + q * dim + low
+        for c in 0..<width { upper[c] += w[c] }
+      }
+      let lastRow = other + last * dim + low
+      for r in 0..<modulus {
+        if r < grid.lastRowLength {
+          for c in 0..<width { sum[c] = upper[c] + lastRow[c] }
+          body(r, UnsafePointer(sum))
+        } else {
+          body(r, r < grid.columns ? UnsafePointer(upper) : nil)
+        }
+      }
+    }
   }
 }

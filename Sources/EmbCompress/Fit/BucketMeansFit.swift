@@ -13,7 +13,8 @@ enum BucketMeansFit {
     }
     let sums = BucketSums(partitions: layout.partitions, columnRanges: columnRanges, dim: layout.dim)
     let passes = RowPasses(
-      source: source, unitRows: 1, keepInMemory: false, maxBlockBytes: options.maxBlockBytes, progress: progress)
+      source: source, unitRows: 1, keepInMemory: false, maxBlockBytes: options.maxBlockBytes,
+      readAhead: options.threads > 1, progress: progress)
     try passes.run(phase: "bucket sums") { sums.add($0, workers: workers) }
 
     let total = (0..<layout.dim).reduce(0.0) { $0 + sums.squares[$1] }

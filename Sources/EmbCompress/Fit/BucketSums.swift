@@ -1,3 +1,5 @@
+import CKernels
+
 /// Per partition, the sum of the rows in each bucket (over the partition's own columns), and per
 /// column the sum of squares: everything the closed forms and backfitting need, in one pass.
 final class BucketSums {
@@ -24,8 +26,22 @@ final class BucketSums {
     let partitions = self.partitions
     let columnRanges = self.columnRanges
     let dim = self.dim
+    let allColumns = columnRanges.allSatisfy { $0 == 0..<dim }
     workers.run { columns in
       let (block, sums, squares) = shared.value
+      if allColumns {
+        // hash, add: every partition sums every column (CKernels: AVX2 where available).
+        var cursors = partitions.flatMap { partition -> [Int] in
+          let cursor = PartitionCursor(partition, at: block.firstRow)
+          return [partition.divisor, partition.modulus, block.firstRow % partition.divisor, cursor.bucket]
+        }
+        let targets = sums.map { UnsafeMutablePointer<Double>?($0 + columns.lowerBound) }
+        let strides = [Int](repeating: dim, count: partitions.count)
+        ck_bucket_rows(
+          block.values.baseAddress! + columns.lowerBound, dim, block.rowCount, columns.count,
+          squares + columns.lowerBound, partitions.count, targets, strides, &cursors)
+        return
+      }
       // For each partition, the part of this worker's columns it sums, as offsets into its table row.
       let overlaps = columnRanges.map { $0.clamped(to: columns) }
       var cursors = partitions.map { PartitionCursor($0, at: block.firstRow) }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Per column, the Gram matrix Σ_q g_q g_qᵀ of the full grid rows (g_q[r] = E[q·m + r][c]),
 /// accumulated in one pass; its top eigenvector is the best fast factor a (Eckart–Young).
 ///
@@ -38,23 +40,8 @@ final class GridGram {
       let width = columns.count, low = columns.lowerBound
       let start = block.values.baseAddress! + (firstRow * m - block.firstRow) * dim
       if direct {
-        // Convert a grid row once, then add its outer products lane by lane.
-        let x = UnsafeMutablePointer<Double>.allocate(capacity: m * width)
-        defer { x.deallocate() }
-        for q in 0..<(endRow - firstRow) {
-          let cells = start + q * m * dim + low
-          for r in 0..<m {
-            for c in 0..<width { x[r * width + c] = Double(cells[r * dim + c]) }
-          }
-          for r in 0..<m {
-            let xr = x + r * width
-            for r2 in r..<m {
-              let xr2 = x + r2 * width
-              let target = sums + (r * m + r2) * dim + low
-              for c in 0..<width { target[c] += xr[c] * xr2[c] }
-            }
-          }
-        }
+        // Each grid row's outer products, added lane by lane (CKernels: AVX2 + FMA where available).
+        ck_gram_rows(start + low, dim, endRow - firstRow, m, width, sums + low, dim)
       } else {
         // Gather 16 columns at a time (one cache line of Float per row), a few MB of grid rows at
         // once, then one dsyrk per column.

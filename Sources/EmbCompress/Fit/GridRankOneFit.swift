@@ -20,10 +20,12 @@ enum GridRankOneFit {
   ) throws -> FitOutcome {
     let dim = layout.dim
     let inMemory = layout.rows * dim * MemoryLayout<Float>.stride <= options.memoryBudget
-    let passes = RowPasses(
-      source: source, unitRows: grid.columns, keepInMemory: inMemory, maxBlockBytes: options.maxBlockBytes,
-      progress: progress)
     let route = chooseRoute(grid: grid, dim: dim, inMemory: inMemory, options: options, workers: workers)
+    // The fast Gram route reads the table twice (plus a few ALS sweeps on a partial grid): a
+    // second read from the source costs less than the first touch of a table-sized copy.
+    let passes = RowPasses(
+      source: source, unitRows: grid.columns, keepInMemory: inMemory && route != .fastGram,
+      maxBlockBytes: options.maxBlockBytes, readAhead: options.threads > 1, progress: progress)
     let sweep = GridSweep(grid: grid, dim: dim)
 
     var iterations = 0
@@ -37,7 +39,7 @@ enum GridRankOneFit {
       gram.topEigenvectors(into: sweep.fast, workers: workers)
     case .slowGram:
       try passes.run(phase: "read") { _ in }
-      SlowSideGram.topEigenvectors(table: passes.table!, grid: grid, dim: dim, into: sweep.slow, workers: workers)
+      sweep.withSlow { SlowSideGram.topEigenvectors(table: passes.table!, grid: grid, dim: dim, into: $0, workers: workers) }
       sweep.begin()
       try passes.run(phase: "als") { sweep.add($0, workers: workers, slowFixed: true) }
       error = sweep.finish()
@@ -60,13 +62,16 @@ enum GridRankOneFit {
       previous = error
     }
 
-    var factors = [sweep.fast, sweep.fast]
-    factors[grid.fastIndex] = sweep.fast
-    factors[grid.slowIndex] = sweep.slow
-    MultiplicativeGauge.apply(
-      factors: factors, counts: layout.partitions.map { BucketSums.counts(of: $0, rows: layout.rows) }, dim: dim)
+    let counts = layout.partitions.map { BucketSums.counts(of: $0, rows: layout.rows) }
+    sweep.withSlow { slow in
+      var factors: [MultiplicativeGauge.Storage] = [.double(sweep.fast.pointer), .double(sweep.fast.pointer)]
+      factors[grid.slowIndex] = .float(slow)
+      MultiplicativeGauge.apply(factors: factors, counts: counts, dim: dim)
+    }
+    var weights = [sweep.fast.floats, sweep.fast.floats]
+    weights[grid.slowIndex] = sweep.slow
     return FitOutcome(
-      weights: factors.map(\.floats), sourcePasses: passes.sourcePasses, iterations: iterations,
+      weights: weights, sourcePasses: passes.sourcePasses, iterations: iterations,
       converged: converged, method: route == .als ? .alsRankOne : .gramRankOne, squaredError: error,
       totalSquares: sweep.totalSquares)
   }

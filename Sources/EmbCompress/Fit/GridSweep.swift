@@ -1,3 +1,5 @@
+import CKernels
+
 /// One ALS sweep of the rank-1 grid fit, in a single pass over whole grid rows.
 ///
 /// Per column c the grid is G[q][r] = E[q·m + r][c] and the fit is b[q]·a[r]. For each grid row,
@@ -9,12 +11,16 @@ final class GridSweep {
   let dim: Int
   /// The fast factor, `m × dim`.
   let fast: DoubleBuffer
-  /// The slow factor, `slowModulus × dim` (rows past the grid stay 0).
-  let slow: DoubleBuffer
+  /// The slow factor, `slowModulus × dim` (rows past the grid stay 0). It is as large as the
+  /// output table (a quarter of the input for qr with m = 4), so it is kept in Float, the output's
+  /// type, and handed over as it is: each b[q] is computed in Double and rounded once when stored.
+  private(set) var slow: [Float]
   private let numerator: DoubleBuffer
   private let fullRowWeight: DoubleBuffer
   private let lastRowWeight: DoubleBuffer
   private let squares: DoubleBuffer
+  private var squaresMeasured = false
+  private var measuring = true
   private let fastNormFull: DoubleBuffer
   private let fastNormLast: DoubleBuffer
 
@@ -22,7 +28,7 @@ final class GridSweep {
     self.grid = grid
     self.dim = dim
     fast = DoubleBuffer(count: grid.columns * dim)
-    slow = DoubleBuffer(count: grid.slowModulus * dim)
+    slow = [Float](repeating: 0, count: grid.slowModulus * dim)
     numerator = DoubleBuffer(count: grid.columns * dim)
     fullRowWeight = DoubleBuffer(count: dim)
     lastRowWeight = DoubleBuffer(count: dim)
@@ -31,12 +37,14 @@ final class GridSweep {
     fastNormLast = DoubleBuffer(count: dim)
   }
 
-  /// Σᵢ‖Eᵢ‖², as the last pass measured it.
+  /// Σᵢ‖Eᵢ‖², as the first pass measured it (it is the same every pass).
   var totalSquares: Double { (0..<dim).reduce(0.0) { $0 + squares[$1] } }
 
   /// Clears the sums and takes a's squared norms over a full and over the partial row.
   func begin() {
-    for buffer in [numerator, fullRowWeight, lastRowWeight, squares, fastNormFull, fastNormLast] { buffer.zero() }
+    for buffer in [numerator, fullRowWeight, lastRowWeight, fastNormFull, fastNormLast] { buffer.zero() }
+    measuring = !squaresMeasured
+    if measuring { squares.zero() }
     for r in 0..<grid.columns {
       for c in 0..<dim {
         let value = fast[r * dim + c]
@@ -48,44 +56,39 @@ final class GridSweep {
 
   /// Adds a block of whole grid rows.
   func add(_ block: RowBlock, workers: ColumnWorkers, slowFixed: Bool) {
-    let grid = self.grid, dim = self.dim
+    slow.withUnsafeMutableBufferPointer { slow in add(block, workers: workers, slowFixed: slowFixed, slow: slow.baseAddress!) }
+  }
+
+  /// Gives the slow factor's storage to `body` (to fill it, or to fix its gauge).
+  func withSlow<R>(_ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
+    try slow.withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
+  }
+
+  private func add(_ block: RowBlock, workers: ColumnWorkers, slowFixed: Bool, slow: UnsafeMutablePointer<Float>) {
+    let grid = self.grid, dim = self.dim, measuring = self.measuring
     let shared = UncheckedSendable(
-      (block, fast.pointer, slow.pointer, numerator.pointer, fullRowWeight.pointer, lastRowWeight.pointer,
+      (block, fast.pointer, slow, numerator.pointer, fullRowWeight.pointer, lastRowWeight.pointer,
        squares.pointer, fastNormFull.pointer, fastNormLast.pointer))
     workers.run { columns in
       let (block, a, b, numerator, fullWeight, lastWeight, squares, normFull, normLast) = shared.value
       let width = columns.count, low = columns.lowerBound
-      let dot = UnsafeMutablePointer<Double>.allocate(capacity: 3 * width)
-      defer { dot.deallocate() }
-      let sq = dot + width, bq = dot + 2 * width
       let firstRow = block.firstRow / grid.columns
       let endRow = (block.firstRow + block.rowCount + grid.columns - 1) / grid.columns
-      for q in firstRow..<endRow {
-        let length = grid.length(ofRow: q)
-        let cells = block.values.baseAddress! + (q * grid.columns - block.firstRow) * dim + low
-        dot.update(repeating: 0, count: 2 * width)
-        for r in 0..<length {
-          let x = cells + r * dim, ar = a + r * dim + low
-          for c in 0..<width {
-            let value = Double(x[c])
-            dot[c] += value * ar[c]
-            sq[c] += value * value
-          }
-        }
-        let norm = (length == grid.columns ? normFull : normLast) + low
-        let slowRow = b + q * dim + low
-        let weight = (length == grid.columns ? fullWeight : lastWeight) + low
-        for c in 0..<width {
-          let value = slowFixed ? slowRow[c] : (norm[c] > 0 ? dot[c] / norm[c] : 0)
-          slowRow[c] = value
-          bq[c] = value
-          squares[low + c] += sq[c]
-          weight[c] += value * value
-        }
-        for r in 0..<length {
-          let x = cells + r * dim, target = numerator + r * dim + low
-          for c in 0..<width { target[c] += bq[c] * Double(x[c]) }
-        }
+      let fullEnd = min(endRow, grid.fullRows)
+      func cells(_ q: Int) -> UnsafePointer<Float> {
+        block.values.baseAddress! + (q * grid.columns - block.firstRow) * dim + low
+      }
+      if fullEnd > firstRow {
+        ck_sweep_rows(
+          cells(firstRow), dim, fullEnd - firstRow, grid.columns, width, a + low, dim, normFull + low,
+          slowFixed ? 1 : 0, b + firstRow * dim + low, dim, fullWeight + low, measuring ? squares + low : nil, numerator + low, dim)
+      }
+      if endRow > fullEnd {
+        // The partial last grid row: its own norm of a and its own weight.
+        let q = endRow - 1
+        ck_sweep_rows(
+          cells(q), dim, 1, grid.lastRowLength, width, a + low, dim, normLast + low, slowFixed ? 1 : 0,
+          b + q * dim + low, dim, lastWeight + low, measuring ? squares + low : nil, numerator + low, dim)
       }
     }
   }
@@ -93,6 +96,7 @@ final class GridSweep {
   /// Sets a to its least-squares update for the current b and returns the error of (new a, b):
   /// Σ‖G‖² − Σ_r numerator[r]² / weight[r] per column, summed.
   func finish() -> Double {
+    squaresMeasured = true
     var error = totalSquares
     for r in 0..<grid.columns {
       for c in 0..<dim {

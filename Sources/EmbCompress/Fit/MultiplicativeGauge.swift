@@ -7,7 +7,18 @@ import Foundation
 /// every factor but the last is flipped, with the last, to a non-negative sum. A column whose fit
 /// is zero becomes zero in every table, and buckets no id uses are 0.
 enum MultiplicativeGauge {
+  /// Where a factor's `modulus × dim` values live: the fitter's Double buffers, or a Float table
+  /// that becomes the output as it is (the large slow factor of a grid fit).
+  enum Storage {
+    case double(UnsafeMutablePointer<Double>)
+    case float(UnsafeMutablePointer<Float>)
+  }
+
   static func apply(factors: [DoubleBuffer], counts: [[Double]], dim: Int) {
+    apply(factors: factors.map { .double($0.pointer) }, counts: counts, dim: dim)
+  }
+
+  static func apply(factors: [Storage], counts: [[Double]], dim: Int) {
     let k = factors.count
     // Per factor and column: Σ f² and Σ f over the used buckets.
     let squares = factors.map { _ in DoubleBuffer(count: dim) }
@@ -15,13 +26,20 @@ enum MultiplicativeGauge {
     var used = [Double](repeating: 0, count: k)
     for l in 0..<k {
       let (square, sum) = (squares[l].pointer, sums[l].pointer)
-      for (b, count) in counts[l].enumerated() where count > 0 {
-        let row = factors[l].pointer + b * dim
-        for c in 0..<dim {
-          square[c] += row[c] * row[c]
-          sum[c] += row[c]
+      func accumulate<T: BinaryFloatingPoint>(_ values: UnsafeMutablePointer<T>) {
+        for (b, count) in counts[l].enumerated() where count > 0 {
+          let row = values + b * dim
+          for c in 0..<dim {
+            let value = Double(row[c])
+            square[c] += value * value
+            sum[c] += value
+          }
+          used[l] += 1
         }
-        used[l] += 1
+      }
+      switch factors[l] {
+      case .double(let values): accumulate(values)
+      case .float(let values): accumulate(values)
       }
     }
     // Per factor and column, the multiplier: scale times sign (0 for a column whose fit is zero).
@@ -43,13 +61,19 @@ enum MultiplicativeGauge {
     }
     for l in 0..<k {
       let multiplier = multipliers[l].pointer
-      for (b, count) in counts[l].enumerated() {
-        let row = factors[l].pointer + b * dim
-        if count > 0 {
-          for c in 0..<dim { row[c] *= multiplier[c] }
-        } else {
-          row.update(repeating: 0, count: dim)
+      func scale<T: BinaryFloatingPoint>(_ values: UnsafeMutablePointer<T>) {
+        for (b, count) in counts[l].enumerated() {
+          let row = values + b * dim
+          if count > 0 {
+            for c in 0..<dim { row[c] = T(Double(row[c]) * multiplier[c]) }
+          } else {
+            row.update(repeating: 0, count: dim)
+          }
         }
+      }
+      switch factors[l] {
+      case .double(let values): scale(values)
+      case .float(let values): scale(values)
       }
     }
   }

@@ -15,8 +15,11 @@ enum RankOneCPFit {
   ) throws -> FitOutcome {
     let (partitions, dim) = (layout.partitions, layout.dim)
     let inMemory = layout.rows * dim * MemoryLayout<Float>.stride <= options.memoryBudget
+    let sweep = CPSweep(partitions: partitions, dim: dim)
+    // Blocks of whole runs, so that no run is cut and the sums do not depend on where blocks start.
     let passes = RowPasses(
-      source: source, unitRows: 1, keepInMemory: inMemory, maxBlockBytes: options.maxBlockBytes, progress: progress)
+      source: source, unitRows: sweep.runLength, keepInMemory: inMemory, maxBlockBytes: options.maxBlockBytes,
+      readAhead: options.threads > 1, progress: progress)
     let counts = partitions.map { BucketSums.counts(of: $0, rows: layout.rows) }
 
     var generator = SplitMix64(seed: options.seed)
@@ -27,7 +30,6 @@ enum RankOneCPFit {
         return table
       }
     }
-    let sweep = CPSweep(partitions: partitions, dim: dim)
     var totals: [Double]?
     var errors: [[Double]] = []
     var iterations = 0

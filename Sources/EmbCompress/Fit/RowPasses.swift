@@ -10,6 +10,8 @@ final class RowPasses {
   let dim: Int
   let unitRows: Int
   let maxBlockBytes: Int
+  /// Read the next block on a reader thread while this one is worked on (`forEachBlock`).
+  let readAhead: Bool
   private let blockRows: Int
   private let progress: (@Sendable (FitProgress) -> Void)?
   private var copy: UnsafeMutableBufferPointer<Float>?
@@ -21,7 +23,7 @@ final class RowPasses {
   private(set) var passes = 0
 
   init(
-    source: any TableSource, unitRows: Int, keepInMemory: Bool, maxBlockBytes: Int,
+    source: any TableSource, unitRows: Int, keepInMemory: Bool, maxBlockBytes: Int, readAhead: Bool = true,
     progress: (@Sendable (FitProgress) -> Void)?
   ) {
     self.source = source
@@ -29,6 +31,7 @@ final class RowPasses {
     dim = source.info.dim
     self.unitRows = max(1, unitRows)
     self.maxBlockBytes = maxBlockBytes
+    self.readAhead = readAhead
     self.progress = progress
     blockRows = BlockSizing.rowsPerBlock(dim: dim, maxBytes: maxBlockBytes, multiple: self.unitRows)
     if keepInMemory {
@@ -76,10 +79,8 @@ final class RowPasses {
   private func streamIntoCopy(_ copy: UnsafeMutableBufferPointer<Float>, _ emit: (RowBlock) throws -> Void) throws {
     let (rows, dim, unit) = (self.rows, self.dim, unitRows)
     var emitted = 0
-    try source.forEachBlock(maxBlockBytes: maxBlockBytes) { block in
-      let start = block.firstRow * dim
-      _ = UnsafeMutableBufferPointer(rebasing: copy[start..<(start + block.values.count)])
-        .initialize(from: block.values)
+    // The reader writes each block straight into its place in the copy: no block buffer, no memcpy.
+    try source.readAll(into: copy, maxBlockBytes: maxBlockBytes, readAhead: readAhead) { block in
       let end = block.firstRow + block.rowCount
       let ready = end == rows ? end : end / unit * unit
       if ready > emitted {
@@ -94,7 +95,7 @@ final class RowPasses {
   private func streamStaged(_ emit: (RowBlock) throws -> Void) throws {
     let (rows, dim, unit) = (self.rows, self.dim, unitRows)
     guard unit > 1 else {
-      try source.forEachBlock(maxBlockBytes: maxBlockBytes, emit)
+      try source.forEachBlock(maxBlockBytes: maxBlockBytes, readAhead: readAhead, emit)
       return
     }
     let stageRows = max(unit, blockRows)
@@ -102,7 +103,7 @@ final class RowPasses {
     defer { stage.deallocate() }
     var staged = 0
     var stageFirst = 0
-    try source.forEachBlock(maxBlockBytes: maxBlockBytes) { block in
+    try source.forEachBlock(maxBlockBytes: maxBlockBytes, readAhead: readAhead) { block in
       var offset = 0
       while offset < block.rowCount {
         let id = block.firstRow + offset

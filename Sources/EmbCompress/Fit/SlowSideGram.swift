@@ -12,11 +12,11 @@ enum SlowSideGram {
 
   /// Writes each column's top eigenvector of GGᵀ (unit norm) into `slow`; ones where a solve fails.
   static func topEigenvectors(
-    table: UnsafeBufferPointer<Float>, grid: MixedRadixGrid, dim: Int, into slow: DoubleBuffer,
+    table: UnsafeBufferPointer<Float>, grid: MixedRadixGrid, dim: Int, into slow: UnsafeMutablePointer<Float>,
     workers: ColumnWorkers
   ) {
     let (m, rows) = (grid.columns, grid.gridRows)
-    let shared = UncheckedSendable((table, slow.pointer))
+    let shared = UncheckedSendable((table, slow))
     workers.run { columns in
       let (table, slow) = shared.value
       let cells = rows * m
@@ -42,7 +42,7 @@ enum SlowSideGram {
           gram.update(repeating: 0, count: rows * rows)
           SymmetricRankUpdate.addRowGram(of: gathered + g * cells, rows: rows, columns: m, into: gram)
           let found = solver.solve(matrix: gram, vector: vector) != nil
-          for q in 0..<rows { slow[q * dim + groupStart + g] = found ? vector[q] : 1 }
+          for q in 0..<rows { slow[q * dim + groupStart + g] = found ? Float(vector[q]) : 1 }
         }
         groupStart += groupWidth
       }

@@ -49,8 +49,11 @@ import Testing
           table.source, layout: layout, options: testOptions(memoryBudget: tableBytes - 1, maxBlockBytes: 5 * 20 * 4))
         #expect(held.method == streamed.method, "\(name)")
         #expect(held.iterations == streamed.iterations, "\(name)")
-        if [.gramRankOne, .alsRankOne, .cpRankOne].contains(held.method) {
+        if [.alsRankOne, .cpRankOne].contains(held.method) {
           #expect(streamed.passes > 1 && held.passes == 1, "\(name) n=\(rows): \(streamed.passes) and \(held.passes) passes")
+        } else if held.method == .gramRankOne {
+          // The fast-side Gram route streams whatever the budget (a copy costs more than a pass).
+          #expect(streamed.passes >= 2 && held.passes == streamed.passes, "\(name) n=\(rows)")
         }
         let scale = held.tables.weights.joined().map { abs(Double($0)) }.max()!
         let worst = zip(held.tables.weights.joined(), streamed.tables.weights.joined()).map { abs(Double($0) - Double($1)) }.max()!

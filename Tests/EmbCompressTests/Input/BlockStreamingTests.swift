@@ -10,11 +10,11 @@ import Testing
     #expect(BlockSizing.rowsPerBlock(dim: 1 << 30, maxBytes: 1024, multiple: 1) == 1)
   }
 
-  @Test func streamsEveryRowOnceInOrder() throws {
+  @Test(arguments: [false, true]) func streamsEveryRowOnceInOrder(readAhead: Bool) throws {
     let table = ArrayTableSource(rows: 10, dim: 3, values: (0..<30).map(Float.init))
     var seen: [Float] = []
     var starts: [Int] = []
-    try table.forEachBlock(maxBlockBytes: 4 * 3 * 4) { block in
+    try table.forEachBlock(maxBlockBytes: 4 * 3 * 4, readAhead: readAhead) { block in
       starts.append(block.firstRow)
       seen += block.values
     }
@@ -22,7 +22,36 @@ import Testing
     #expect(seen == (0..<30).map(Float.init))
   }
 
-  @Test func nonFiniteValuesStopTheConsumerButAreAllCounted() {
+  @Test(arguments: [false, true]) func readAllFillsTheDestinationAndHandsOnEachBlock(readAhead: Bool) throws {
+    let table = ArrayTableSource(rows: 1000, dim: 3, values: (0..<3000).map(Float.init))
+    let destination = UnsafeMutableBufferPointer<Float>.allocate(capacity: 3000)
+    defer { destination.deallocate() }
+    var starts: [Int] = []
+    try table.readAll(into: destination, maxBlockBytes: 64 * 3 * 4, readAhead: readAhead) { block in
+      starts.append(block.firstRow)
+      #expect(Array(block.values) == (block.firstRow * 3..<(block.firstRow + block.rowCount) * 3).map(Float.init))
+    }
+    #expect(starts == Array(stride(from: 0, to: 1000, by: 64)))
+    #expect(Array(destination) == (0..<3000).map(Float.init))
+  }
+
+  /// The consumer stops the reader thread when it throws, and the pass rethrows its error.
+  @Test func aThrowingConsumerStopsTheReadAhead() {
+    struct Stop: Error, Equatable {}
+    let table = ArrayTableSource(rows: 10_000, dim: 2, values: [Float](repeating: 1, count: 20_000))
+    for failing in [0, 1, 5] {
+      var blocksSeen = 0
+      #expect(throws: Stop()) {
+        try table.forEachBlock(maxBlockBytes: 10 * 2 * 4, readAhead: true) { _ in
+          if blocksSeen == failing { throw Stop() }
+          blocksSeen += 1
+        }
+      }
+      #expect(blocksSeen == failing)
+    }
+  }
+
+  @Test(arguments: [false, true]) func nonFiniteValuesStopTheConsumerButAreAllCounted(readAhead: Bool) {
     var values = [Float](repeating: 1, count: 40)
     values[13] = .nan
     values[30] = -.infinity
@@ -30,7 +59,7 @@ import Testing
     let table = ArrayTableSource(rows: 10, dim: 4, values: values)
     var blocksSeen = 0
     #expect(throws: EmbCompressError.nonFiniteValues(path: "<memory>", row: 3, column: 1, count: 3)) {
-      try table.forEachBlock(maxBlockBytes: 2 * 4 * 4) { _ in blocksSeen += 1 }
+      try table.forEachBlock(maxBlockBytes: 2 * 4 * 4, readAhead: readAhead) { _ in blocksSeen += 1 }
     }
     // Rows 0–1 are clean; the block holding row 3 and everything after never reach the consumer.
     #expect(blocksSeen == 1)

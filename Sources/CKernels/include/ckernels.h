@@ -1,0 +1,40 @@
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+// The innermost loops of the streamed fits: Float rows in, Double sums out, column by column.
+// Each column's arithmetic is the same whichever columns a call covers, so results do not depend
+// on how the columns are split among threads. On x86-64 machines with AVX2 and FMA these run
+// 4-wide with fused multiply-adds (picked once at run time); elsewhere the same C, as compiled.
+// Strides are in elements. Pointers of one call never overlap.
+
+/// out[c] = Σ_{a<m} x[a·xs + c] · w[a·ws + c], for c < n.
+void ck_dot_rows(const float *x, long xs, const double *w, long ws, long m, long n, double *out);
+
+/// sums[a·ss + c] += x[a·xs + c] · p[c], for a < m, c < n.
+void ck_axpy_rows(const float *x, long xs, const double *p, long m, long n, double *sums, long ss);
+
+/// squares[c] += Σ_{a<m} x[a·xs + c]², for c < n.
+void ck_square_rows(const float *x, long xs, long m, long n, double *squares);
+
+/// For each of `rows` grid rows g (m table rows each, starting at x + q·m·xs) and r ≤ r2 < m:
+/// sums[(r·m + r2)·ss + c] += g[r][c] · g[r2][c], for c < n.
+void ck_gram_rows(const float *x, long xs, long rows, long m, long n, double *sums, long ss);
+
+/// One ALS step over `rows` grid rows of `m` cells (starting at x + q·m·xs), columns c < n:
+/// b = Σ_r x[r][c]·a[r·as + c] / norm[c] (0 when norm is 0), or slow[q·bs + c] when `fixed`;
+/// then slow[q·bs + c] = b (rounded to Float), weight[c] += b², squares[c] += Σ_r x[r][c]²,
+/// numerator[r·ns + c] += b·x[r][c]. A null `squares` skips that sum.
+void ck_sweep_rows(const float *x, long xs, long rows, long m, long n, const double *a, long as,
+                   const double *norm, int fixed, float *slow, long bs, double *weight, double *squares,
+                   double *numerator, long ns);
+
+/// Row by row, for `rows` rows (x + i·xs), c < n: squares[c] += x², and for each partition j < k
+/// sums[j][bucket_j(i)·ss[j] + c] += x, where bucket_j follows (divisor, modulus, offset, bucket)
+/// cursors as in PartitionCursor. cursors: k × 4 longs (divisor, modulus, offset, bucket), advanced.
+void ck_bucket_rows(const float *x, long xs, long rows, long n, double *squares, long k, double *const *sums,
+                    const long *ss, long *cursors);
+
+/// The index of the first NaN or ±Inf among `count` floats, or -1 when all are finite.
+long ck_first_nonfinite(const float *values, long count);
+
+#endif
