@@ -7,7 +7,9 @@ import Crypto
 /// concatenation (in listed order) of `tensor_j[index_j]`. See docs/checkpoint-format.md.
 ///
 ///     let checkpoint = Checkpoint(tables: fitted, precision: .f16, source: "in.h5:/emb", relativeError: 0.12)
-///     try AtomicFile.write(checkpoint.serialized(), to: "out.qr", replacing: false)
+///     let output = try AtomicOutput(path: "out.qr", replacing: false)
+///     try checkpoint.write(header: checkpoint.encodedHeader(), to: output)
+///     try output.commit()
 public struct Checkpoint: Sendable {
   public static let formatName = "embcompress.qr/1"
 
@@ -42,17 +44,19 @@ public struct Checkpoint: Sendable {
       })
   }
 
-  /// The complete file.
-  public func serialized() -> [UInt8] {
+  /// The header (length and padded JSON) with the metadata, including the data's sha256.
+  ///
+  /// Hashing encodes the tables once in slices; nothing the size of the file is held.
+  public func encodedHeader() -> [UInt8] {
+    var hasher = SHA256()
+    forEachDataSlice { hasher.update(bufferPointer: $0) }
+    let digest = hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     var writer = SafetensorsWriter()
-    for (partition, weights) in zip(tables.layout.partitions, tables.weights) {
-      writer.append(
-        name: partition.tensor, dtype: TensorEncoding.dtype(precision), shape: [partition.modulus, partition.dim],
-        data: TensorEncoding.bytes(weights, precision: precision))
+    for partition in tables.layout.partitions {
+      writer.declare(name: partition.tensor, dtype: TensorEncoding.dtype(precision), shape: [partition.modulus, partition.dim])
     }
-    let digest = SHA256.hash(data: writer.data).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     let layout = tables.layout
-    return writer.serialized(metadata: [
+    return writer.headerBytes(metadata: [
       ("format", Self.formatName),
       ("rows", String(layout.rows)),
       ("dim", String(layout.dim)),
@@ -63,6 +67,40 @@ public struct Checkpoint: Sendable {
       ("relative_error", String(relativeError)),
       ("sha256", digest),
     ])
+  }
+
+  /// Hands the data section to `body` in file order, in slices of at most 4 MiB encoded at
+  /// `precision` into one reused buffer.
+  public func forEachDataSlice(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    let sliceValues = 1 << 20
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: sliceValues * precision.byteSize, alignment: 8)
+    defer { buffer.deallocate() }
+    for weights in tables.weights {
+      try weights.withUnsafeBufferPointer { values in
+        var start = 0
+        while start < values.count {
+          let end = min(values.count, start + sliceValues)
+          let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<((end - start) * precision.byteSize)])
+          TensorEncoding.encode(UnsafeBufferPointer(rebasing: values[start..<end]), precision: precision, into: slice)
+          try body(UnsafeRawBufferPointer(slice))
+          start = end
+        }
+      }
+    }
+  }
+
+  /// Writes the whole file to `output`: `header` (from `encodedHeader()`), then the data.
+  public func write(header: [UInt8], to output: AtomicOutput) throws {
+    try header.withUnsafeBytes { try output.write($0) }
+    try forEachDataSlice { try output.write($0) }
+  }
+
+  /// The complete file in memory; for small tables and tests.
+  public func serialized() -> [UInt8] {
+    var file = encodedHeader()
+    file.reserveCapacity(file.count + tensorBytes)
+    forEachDataSlice { file += $0 }
+    return file
   }
 }
 

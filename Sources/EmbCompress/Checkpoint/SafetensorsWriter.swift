@@ -13,15 +13,26 @@ public struct SafetensorsWriter: Sendable {
   }
 
   private var entries: [Entry] = []
-  /// The data section so far.
+  /// The data section so far, for tensors added with their bytes.
   public private(set) var data: [UInt8] = []
+  /// The size of the data section the header describes.
+  public private(set) var dataCount = 0
 
   public init() {}
 
   public mutating func append(name: String, dtype: SafetensorsDType, shape: [Int], data bytes: [UInt8]) {
-    precondition(shape.reduce(dtype.byteSize, *) == bytes.count, "tensor \(name): shape and bytes disagree")
-    entries.append(Entry(name: name, dtype: dtype, shape: shape, span: data.count..<(data.count + bytes.count)))
+    precondition(data.count == dataCount, "mixing declared and appended tensors")
+    declare(name: name, dtype: dtype, shape: shape)
+    precondition(dataCount - data.count == bytes.count, "tensor \(name): shape and bytes disagree")
     data += bytes
+  }
+
+  /// Adds a tensor to the header only; the caller writes its bytes after the header itself, in
+  /// the order declared. That keeps a large file from ever being whole in memory.
+  public mutating func declare(name: String, dtype: SafetensorsDType, shape: [Int]) {
+    let count = shape.reduce(dtype.byteSize, *)
+    entries.append(Entry(name: name, dtype: dtype, shape: shape, span: dataCount..<(dataCount + count)))
+    dataCount += count
   }
 
   /// The header JSON for the tensors added, with `metadata` first under `__metadata__`.
@@ -44,15 +55,17 @@ public struct SafetensorsWriter: Sendable {
     return JSONText.object(members)
   }
 
-  /// The whole file.
-  public func serialized(metadata: [(String, String)]) -> [UInt8] {
+  /// Everything before the data section: the header length and the padded header.
+  public func headerBytes(metadata: [(String, String)]) -> [UInt8] {
     var json = Array(header(metadata: metadata).utf8)
     // Padding keeps the data section 8-byte aligned for zero-copy loaders.
     json += [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8)
-    var file = withUnsafeBytes(of: UInt64(json.count).littleEndian) { Array($0) }
-    file.reserveCapacity(8 + json.count + data.count)
-    file += json
-    file += data
-    return file
+    return withUnsafeBytes(of: UInt64(json.count).littleEndian) { Array($0) } + json
+  }
+
+  /// The whole file, for tensors added with their bytes.
+  public func serialized(metadata: [(String, String)]) -> [UInt8] {
+    precondition(data.count == dataCount, "declared tensors have no bytes here")
+    return headerBytes(metadata: metadata) + data
   }
 }

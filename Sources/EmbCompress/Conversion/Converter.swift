@@ -42,11 +42,11 @@ public enum Converter {
     let checkpoint = Checkpoint(
       tables: stored, precision: request.precision, source: info.name.map { name + ":" + $0 } ?? name,
       relativeError: evaluation.error.relativeFrobenius)
-    let bytes = checkpoint.serialized()
+    let header = checkpoint.encodedHeader()
     var report = ConversionReport(
       command: .convert, input: info,
       checkpoint: ConversionReport.Checkpoint(
-        path: request.output, bytes: bytes.count, tensorBytes: checkpoint.tensorBytes, precision: request.precision,
+        path: request.output, bytes: header.count + checkpoint.tensorBytes, tensorBytes: checkpoint.tensorBytes, precision: request.precision,
         scheme: layout.scheme, operation: layout.operation, partitions: layout.partitions),
       evaluation: evaluation,
       fit: ConversionReport.Fit(
@@ -57,7 +57,7 @@ public enum Converter {
     // Every file is written before any appears, so an interruption or a full disk leaves none;
     // the report goes in place last, so a checkpoint never stands without one.
     let files = AtomicOutputSet()
-    try files.add(path: request.output, replacing: request.replaceExisting, bytes: bytes)
+    try files.add(path: request.output, replacing: request.replaceExisting) { try checkpoint.write(header: header, to: $0) }
     try ReportOutputs.add(report, reportPath: request.reportPath, htmlPath: request.htmlPath, to: files, replacing: request.replaceExisting)
     try files.commit()
     return report

@@ -23,8 +23,13 @@ public final class AtomicOutputSet {
   /// - Throws: `.cannotCreate` when `path` exists (without `replacing`) or its folder is not
   ///   writable; `.writeFailed` when the bytes cannot be written.
   public func add(path: String, replacing: Bool, bytes: [UInt8]) throws {
+    try add(path: path, replacing: replacing) { output in try bytes.withUnsafeBytes { try output.write($0) } }
+  }
+
+  /// Lets `write` fill a temporary file, piece by piece, that `commit()` will put at `path`.
+  public func add(path: String, replacing: Bool, write: (AtomicOutput) throws -> Void) throws {
     let output = try AtomicOutput(path: path, replacing: replacing)
-    try bytes.withUnsafeBytes { try output.write($0) }
+    try write(output)
     outputs.append(output)
   }
 
