@@ -48,7 +48,7 @@ final class MeasurementPass {
       try cosine.withUnsafeMutableBufferPointer { cosineOut in
         try norm.withUnsafeMutableBufferPointer { normOut in
           let outputs = UncheckedSendable((relativeOut, cosineOut, normOut))
-          try source.forEachBlock(maxBlockBytes: maxBlockBytes) { block in
+          try source.forEachBlock(maxBlockBytes: maxBlockBytes, readAhead: threads > 1) { block in
             let shared = UncheckedSendable(block)
             let partials = ChunkedRows.map(rows: block.rows, threads: threads) { rows in
               let block = shared.value
