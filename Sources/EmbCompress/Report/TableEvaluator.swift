@@ -51,7 +51,16 @@ public enum TableEvaluator {
           method: .hash,
           reason: "one row of \(dim) \(precision.rawValue) values takes \(dim * precision.byteSize) bytes, more than the checkpoint's \(budget) tensor bytes"))
     }
-    let hashSums = buckets >= 1 ? HashBucketSums(buckets: buckets, dim: dim) : nil
+    let hashBytes = HashBucketSums.bytesNeeded(buckets: buckets, dim: dim)
+    if buckets >= 1 && hashBytes > options.memoryBudget {
+      // As large as the checkpoint, and twice that while its sums are in Double: on a table
+      // streamed because it is larger than --memory, holding it would break the budget.
+      omitted.append(
+        OmittedBaseline(
+          method: .hash,
+          reason: "its bucket sums for \(buckets) buckets need \(hashBytes) bytes, more than the memory budget of \(options.memoryBudget) (--memory)"))
+    }
+    let hashSums = buckets >= 1 && hashBytes <= options.memoryBudget ? HashBucketSums(buckets: buckets, dim: dim) : nil
     let sample = NeighborSample(rows: rows, size: options.corpusSize, seed: options.seed)
     let sampled = SampledRows(ids: sample.ids, dim: dim)
 

@@ -122,13 +122,16 @@ import Testing
     #expect(abs(evaluation.baselines[2].relativeFrobenius - evaluation.error.relativeFrobenius) < 1e-12)
   }
 
-  @Test func aGramOverTheMemoryBudgetOmitsTheSVD() throws {
+  @Test func aGramOrHashSumsOverTheMemoryBudgetOmitTheirBaselines() throws {
     let table = TestTable.gaussian(rows: 100, dim: 8, seed: 3)
     var limited = options()
     limited.memoryBudget = 1000
     let evaluation = try TableEvaluator.evaluate(table.source, against: try stored(table), precision: .f32, options: limited)
-    #expect(evaluation.omittedBaselines.map(\.method) == [.truncatedSVD])
+    // 29 hash buckets of 8 columns need 29·8·(8 + 4) = 2784 bytes.
+    #expect(evaluation.omittedBaselines.map(\.method) == [.truncatedSVD, .hash])
     #expect(evaluation.omittedBaselines[0].reason.contains("more than the memory budget of 1000 (--memory)"))
+    #expect(evaluation.omittedBaselines[1].reason == "its bucket sums for 29 buckets need 2784 bytes, more than the memory budget of 1000 (--memory)")
+    #expect(!evaluation.baselines.contains { $0.method == .hash })
   }
 
   @Test func aOneRowTableHasNoNeighbourCheck() throws {

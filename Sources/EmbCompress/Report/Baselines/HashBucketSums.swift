@@ -11,6 +11,11 @@ final class HashBucketSums {
   /// `buckets × dim`, row-major.
   private(set) var sums: [Double]
 
+  /// What the baseline holds at its peak: the Double sums and then the Float means beside them.
+  static func bytesNeeded(buckets: Int, dim: Int) -> Int {
+    buckets.multipliedReportingOverflow(by: dim * (MemoryLayout<Double>.size + MemoryLayout<Float>.size)).partialValue
+  }
+
   init(buckets: Int, dim: Int) {
     precondition(buckets >= 1)
     self.buckets = buckets
