@@ -10,7 +10,11 @@ struct CheckpointSummary: Encodable {
   var dim: Int
   var scheme: PartitionScheme
   var operation: CombineOperation
+  /// Every term's partitions, in file order.
   var partitions: [Partition]
+  var terms: Int
+  var projectionRank: Int?
+  var exactRows: Int
   var precision: StoragePrecision
   var fileBytes: Int
   var tensorBytes: Int
@@ -27,9 +31,12 @@ struct CheckpointSummary: Encodable {
     format = table.metadata.format
     rows = table.rows
     dim = table.dim
-    scheme = table.layout.scheme
-    operation = table.layout.operation
-    partitions = table.layout.partitions
+    scheme = table.rule.scheme
+    operation = table.rule.terms[0].operation
+    partitions = table.rule.terms.flatMap(\.partitions)
+    terms = table.rule.terms.count
+    projectionRank = table.rule.projectionRank
+    exactRows = table.rule.exactRowCount
     precision = table.precision
     fileBytes = table.fileBytes
     tensorBytes = table.tensorBytes
@@ -41,7 +48,8 @@ struct CheckpointSummary: Encodable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case path, format, rows, dim, scheme, operation, partitions, precision
+    case path, format, rows, dim, scheme, operation, partitions, terms, precision
+    case projectionRank = "projection_rank", exactRows = "exact_rows"
     case fileBytes = "file_bytes", tensorBytes = "tensor_bytes", compressionRatio = "compression_ratio"
     case source, relativeError = "relative_error", sha256, sha256Verified = "sha256_verified"
   }
@@ -70,6 +78,9 @@ struct CheckpointSummary: Encodable {
       pairs.append(
         (index == 0 ? "partitions" : "", "\(name)  divisor \(divisors[index])  modulus \(moduli[index])  dim \(dims[index])"))
     }
+    if terms > 1 { pairs.append(("terms", "\(terms), summed")) }
+    if let projectionRank { pairs.append(("projection", "\(projectionRank) × \(dim)")) }
+    if exactRows > 0 { pairs.append(("exact rows", TextTable.grouped(exactRows))) }
     pairs += [
       ("precision", precision.rawValue),
       ("file bytes", "\(TextTable.grouped(fileBytes)) (\(TextTable.byteSize(fileBytes)))"),

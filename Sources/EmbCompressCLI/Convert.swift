@@ -25,6 +25,9 @@ extension EmbCompressCommand {
     @OptionGroup(title: "Fit")
     var fitOptions: FitArguments
 
+    @OptionGroup(title: "Compositional family")
+    var family: FamilyArguments
+
     @OptionGroup(title: "Report")
     var reportOptions: ReportOptions
 
@@ -39,7 +42,9 @@ extension EmbCompressCommand {
       let request = ConversionRequest(
         input: input, inputOptions: inputOptions.openOptions, output: output, reportPath: reportOptions.report,
         htmlPath: reportOptions.html, scheme: fitOptions.scheme, operation: fitOptions.operation,
-        sizing: fitOptions.sizing, concatDims: fitOptions.concatDims?.values, precision: fitOptions.precision,
+        sizing: fitOptions.sizing, concatDims: fitOptions.concatDims?.values, terms: family.terms,
+        projectionRank: family.project, exactRows: family.exactRows, counts: family.countsRequest,
+        precision: fitOptions.precision,
         fit: fitOptions.options, replaceExisting: force)
       try reportOptions.present(reportPath: request.reportPath, htmlPath: request.htmlPath) { progress in
         try Converter.run(request, progress: progress)

@@ -177,7 +177,7 @@ func fit(_ arguments: Arguments) throws {
   // What `embcompress IN OUT` does after the fit, timed step by step (see docs/performance.md).
   var steps: [String: Double] = [:]
   var mark = now()
-  let errors = try ReconstructionEvaluator.measure(table, against: result.tables, threads: options.threads)
+  let errors = try ReconstructionEvaluator.measure(table, against: RuleTables(result.tables), threads: options.threads)
   steps["measure_seconds"] = now() - mark
   mark = now()
   let metrics = ErrorMetrics(errors)

@@ -1,10 +1,10 @@
 import Crypto
 
-/// A `.qr` checkpoint (format `embcompress.qr/1`): the compact tables as a safetensors file whose
-/// metadata states the rule that rebuilds the table from them.
+/// A `.qr` checkpoint: the tensors of a `TableRule` as a safetensors file whose metadata states
+/// the rule that rebuilds the table from them (docs/checkpoint-format.md).
 ///
-/// For id `i`, `index_j = (i / divisor_j) % modulus_j`; the embedding is the product, sum or
-/// concatenation (in listed order) of `tensor_j[index_j]`. See docs/checkpoint-format.md.
+/// A plain rule (one term, no projection, no exact rows) is written as format 1, with DLRM's
+/// tensor names, so DLRM and every format-1 reader still load it; anything else is format 2.
 ///
 ///     let checkpoint = Checkpoint(tables: fitted, precision: .f16, source: "in.h5:/emb", relativeError: 0.12)
 ///     let output = try AtomicOutput(path: "out.qr", replacing: false)
@@ -12,37 +12,36 @@ import Crypto
 ///     try output.commit()
 public struct Checkpoint: Sendable {
   public static let formatName = "embcompress.qr/1"
+  public static let formatTwoName = "embcompress.qr/2"
+  /// The formats this version reads.
+  public static let readableFormats = [formatName, formatTwoName]
 
   /// The tables as stored, already rounded to `precision`.
-  public var tables: CompositionalTables
+  public var tables: RuleTables
   public var precision: StoragePrecision
   /// The input file, and its dataset or tensor when it has one.
   public var source: String
   /// The report's relative Frobenius error of these tables against the input.
   public var relativeError: Double
 
-  public init(tables: CompositionalTables, precision: StoragePrecision, source: String, relativeError: Double) {
+  public init(tables: RuleTables, precision: StoragePrecision, source: String, relativeError: Double) {
     self.tables = tables.rounded(to: precision)
     self.precision = precision
     self.source = source
     self.relativeError = relativeError
   }
 
-  /// The bytes the tensors occupy, without header.
-  public var tensorBytes: Int { tables.layout.parameterCount * precision.byteSize }
-
-  /// The `partitions` metadata value: a JSON array in combination order.
-  public var partitionsJSON: String {
-    JSONText.array(
-      tables.layout.partitions.map { partition in
-        JSONText.object([
-          ("tensor", JSONText.string(partition.tensor)),
-          ("divisor", String(partition.divisor)),
-          ("modulus", String(partition.modulus)),
-          ("dim", String(partition.dim)),
-        ])
-      })
+  public init(tables: CompositionalTables, precision: StoragePrecision, source: String, relativeError: Double) {
+    self.init(tables: RuleTables(tables), precision: precision, source: source, relativeError: relativeError)
   }
+
+  public var rule: TableRule { tables.rule }
+
+  /// The format this rule needs: 1 when plain, else 2.
+  public var format: String { rule.isPlain ? Self.formatName : Self.formatTwoName }
+
+  /// The bytes the tensors occupy, without header.
+  public var tensorBytes: Int { rule.tensorBytes(precision: precision) }
 
   /// The header (length and padded JSON) with the metadata, including the data's sha256.
   ///
@@ -52,37 +51,48 @@ public struct Checkpoint: Sendable {
     forEachDataSlice { hasher.update(bufferPointer: $0) }
     let digest = hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     var writer = SafetensorsWriter()
-    for partition in tables.layout.partitions {
-      writer.declare(name: partition.tensor, dtype: TensorEncoding.dtype(precision), shape: [partition.modulus, partition.dim])
+    for tensor in rule.tensors {
+      writer.declare(name: tensor.name, dtype: tensor.dtype(precision: precision), shape: tensor.shape)
     }
-    let layout = tables.layout
-    return writer.headerBytes(metadata: [
-      ("format", Self.formatName),
-      ("rows", String(layout.rows)),
-      ("dim", String(layout.dim)),
-      ("scheme", layout.scheme.rawValue),
-      ("operation", layout.operation.rawValue),
-      ("partitions", partitionsJSON),
-      ("source", source),
-      ("relative_error", String(relativeError)),
-      ("sha256", digest),
-    ])
+    return writer.headerBytes(
+      metadata: [("format", format)] + RuleMetadata.entries(for: rule) + [
+        ("source", source),
+        ("relative_error", String(relativeError)),
+        ("sha256", digest),
+      ])
   }
 
-  /// Hands the data section to `body` in file order, in slices of at most 4 MiB encoded at
-  /// `precision` into one reused buffer.
+  /// Hands the data section to `body` in file order, in slices of at most 4 MiB encoded into
+  /// one reused buffer.
   public func forEachDataSlice(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
-    let sliceValues = 1 << 20
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: sliceValues * precision.byteSize, alignment: 8)
+    let sliceValues = 1 << 19
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: sliceValues * 8, alignment: 8)
     defer { buffer.deallocate() }
-    for weights in tables.weights {
-      try weights.withUnsafeBufferPointer { values in
+    func emit(_ values: [Float], as precision: StoragePrecision) throws {
+      try values.withUnsafeBufferPointer { values in
         var start = 0
         while start < values.count {
           let end = min(values.count, start + sliceValues)
           let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<((end - start) * precision.byteSize)])
           TensorEncoding.encode(UnsafeBufferPointer(rebasing: values[start..<end]), precision: precision, into: slice)
           try body(UnsafeRawBufferPointer(slice))
+          start = end
+        }
+      }
+    }
+    for tensor in rule.tensors {
+      switch tensor.role {
+      case .table(let term, let partition): try emit(tables.terms[term].weights[partition], as: precision)
+      case .projection: try emit(tables.projection, as: precision)
+      case .exactRows: try emit(tables.exactRows, as: .f32)
+      case .exactIDs:
+        var start = 0
+        while start < tables.exactIDs.count {
+          let end = min(tables.exactIDs.count, start + sliceValues)
+          for (offset, id) in tables.exactIDs[start..<end].enumerated() {
+            buffer.storeBytes(of: Int64(id).littleEndian, toByteOffset: offset * 8, as: Int64.self)
+          }
+          try body(UnsafeRawBufferPointer(rebasing: buffer[0..<((end - start) * 8)]))
           start = end
         }
       }

@@ -1,27 +1,43 @@
-/// Whether a layout read from a `.qr` file is one the rule can follow for every id in
-/// `[0, rows)`, and is what its scheme promises.
+/// Whether a rule read from a `.qr` file is one that rebuilds every id in `[0, rows)`, and is
+/// what its scheme promises.
 ///
 /// The rule itself only needs positive divisors and moduli; the scheme checks go further and
 /// refuse, for qr, gqr and crt, partitions that are not complementary (two ids sharing every
 /// bucket), since a file claiming those schemes promises each id its own combination.
 ///
-///     try CheckpointLayoutRules.check(layout, path: "out.qr")
+///     try CheckpointLayoutRules.check(rule, path: "out.qr")
 enum CheckpointLayoutRules {
-  static func check(_ layout: CompositionalLayout, path: String) throws {
+  static func check(_ rule: TableRule, path: String) throws {
+    func malformed(_ detail: String) -> EmbCompressError { .malformed(path: path, detail: detail) }
+    // Every reader of the rebuilt table computes rows × dim floats; it must be addressable.
+    guard CheckedArithmetic.product([rule.rows, rule.dim, MemoryLayout<Float>.size]) != nil else {
+      throw malformed("rows \(rule.rows) × dim \(rule.dim) float32 values is more bytes than can be addressed")
+    }
+    if let rank = rule.projectionRank, rank > rule.dim {
+      throw malformed("projection rank \(rank) is more than the table's dim \(rule.dim)")
+    }
+    guard rule.exactRowCount <= rule.rows else {
+      throw malformed("exact_rows count \(rule.exactRowCount) is more than the table's \(rule.rows) rows")
+    }
+    var names = Set<String>()
+    for tensor in rule.tensors {
+      guard names.insert(tensor.name).inserted else {
+        let kind = if case .table = tensor.role { "partition" } else { "tensor" }
+        throw malformed("\(kind) \(UntrustedText.quoted(tensor.name)) is listed twice")
+      }
+    }
+    let width = rule.projectionRank == nil ? "the table's dim" : "the projection rank"
+    for term in rule.terms { try check(term, width: width, path: path) }
+  }
+
+  /// One term: `layout.dim` is the rule's width, which messages call `width`.
+  static func check(_ layout: CompositionalLayout, width: String, path: String) throws {
     func malformed(_ detail: String) -> EmbCompressError { .malformed(path: path, detail: detail) }
     let partitions = layout.partitions
-    let rows = layout.rows
     let dim = layout.dim
 
-    // Every reader of the rebuilt table computes rows × dim floats; it must be addressable.
-    guard CheckedArithmetic.product([rows, dim, MemoryLayout<Float>.size]) != nil else {
-      throw malformed("rows \(rows) × dim \(dim) float32 values is more bytes than can be addressed")
-    }
-
-    var names = Set<String>()
     for partition in partitions {
       let name = UntrustedText.quoted(partition.tensor)
-      guard names.insert(partition.tensor).inserted else { throw malformed("partition \(name) is listed twice") }
       guard partition.divisor >= 1 else {
         throw malformed("partition \(name) has divisor \(partition.divisor); divisors must be at least 1")
       }
@@ -34,19 +50,22 @@ enum CheckpointLayoutRules {
       guard !partition.divisor.multipliedReportingOverflow(by: partition.modulus).overflow else {
         throw malformed("partition \(name): divisor \(partition.divisor) × modulus \(partition.modulus) overflows")
       }
+      guard CheckedArithmetic.product([partition.modulus, partition.dim, MemoryLayout<Float>.size]) != nil else {
+        throw malformed("partition \(name): modulus \(partition.modulus) × dim \(partition.dim) is more than can be addressed")
+      }
     }
 
     switch layout.operation {
     case .mult, .add:
       if let odd = partitions.first(where: { $0.dim != dim }) {
         throw malformed(
-          "partition \(UntrustedText.quoted(odd.tensor)) has dim \(odd.dim), but operation \(layout.operation.rawValue) needs every partition as wide as the table (dim \(dim))")
+          "partition \(UntrustedText.quoted(odd.tensor)) has dim \(odd.dim), but operation \(layout.operation.rawValue) needs every partition as wide as \(width) (\(dim))")
       }
     case .concat:
       let total = CheckedArithmetic.sum(partitions.map(\.dim))
       guard total == dim else {
         let shown = total.map(String.init) ?? "more than can be counted"
-        throw malformed("the partitions' dims sum to \(shown), but operation concat needs the table's dim \(dim)")
+        throw malformed("the partitions' dims sum to \(shown), but operation concat needs \(width) \(dim)")
       }
     }
 
@@ -108,9 +127,9 @@ enum CheckpointLayoutRules {
       }
       let moduli = partitions.map(\.modulus)
       for i in moduli.indices {
-        for j in moduli.indices where j > i && gcd(moduli[i], moduli[j]) != 1 {
+        for j in moduli.indices where j > i && CompositionalLayout.gcd(moduli[i], moduli[j]) != 1 {
           throw malformed(
-            "scheme crt needs pairwise coprime moduli, but \(moduli[i]) and \(moduli[j]) share the factor \(gcd(moduli[i], moduli[j]))")
+            "scheme crt needs pairwise coprime moduli, but \(moduli[i]) and \(moduli[j]) share the factor \(CompositionalLayout.gcd(moduli[i], moduli[j]))")
         }
       }
       // An overflowing product is far more than any table's rows.
@@ -121,5 +140,4 @@ enum CheckpointLayoutRules {
     }
   }
 
-  private static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
 }

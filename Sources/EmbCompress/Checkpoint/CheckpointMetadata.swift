@@ -7,7 +7,7 @@
 ///     let table = try CompressedTable(contentsOf: "out.qr")
 ///     print(table.metadata.source, table.metadata.relativeError)  // "in.h5:/emb" 0.118
 public struct CheckpointMetadata: Sendable, Equatable {
-  /// The `format` value; always `Checkpoint.formatName` for a file that loaded.
+  /// The `format` value; one of `Checkpoint.readableFormats` for a file that loaded.
   public var format: String
   /// The input file, then `:` and the dataset or tensor when there is one.
   public var source: String
@@ -37,12 +37,12 @@ public struct CheckpointMetadata: Sendable, Equatable {
     guard let format = entries["format"] else {
       throw malformed("metadata has no 'format'; not an embcompress .qr checkpoint")
     }
-    guard format == Checkpoint.formatName else {
+    guard Checkpoint.readableFormats.contains(format) else {
       // Another version of ours is worth telling apart from a file that is not ours at all.
       throw malformed(
         format.hasPrefix("embcompress.qr/")
-          ? "metadata 'format' is \(UntrustedText.quoted(format)); this reader knows \(Checkpoint.formatName)"
-          : "metadata 'format' is \(UntrustedText.quoted(format)), not \(Checkpoint.formatName); not an embcompress .qr checkpoint")
+          ? "metadata 'format' is \(UntrustedText.quoted(format)); this reader knows \(Checkpoint.readableFormats.joined(separator: " and "))"
+          : "metadata 'format' is \(UntrustedText.quoted(format)), not \(Checkpoint.readableFormats.joined(separator: " or ")); not an embcompress .qr checkpoint")
     }
     guard let source = entries["source"] else { throw malformed("metadata has no 'source'") }
     guard let errorText = entries["relative_error"] else { throw malformed("metadata has no 'relative_error'") }

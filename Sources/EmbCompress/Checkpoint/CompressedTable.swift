@@ -9,7 +9,7 @@
 /// `.unsupportedElementType`), never a crash — so once loaded, every id in `0..<rows` rebuilds.
 ///
 ///     let table = try CompressedTable(contentsOf: "out.qr")
-///     print(table.rows, table.dim, table.layout.scheme)   // 30522 384 qr
+///     print(table.rows, table.dim, table.rule.scheme)     // 30522 384 qr
 ///     let row = try table.embedding(of: 42)               // 384 floats
 ///
 /// The rebuilt rows follow the rule of docs/checkpoint-format.md in float32, so they equal what
@@ -17,14 +17,14 @@
 public struct CompressedTable: Sendable {
   /// The file it was read from, as given.
   public let path: String
-  /// The rule: rows, dim, scheme, operation and partitions.
-  public let layout: CompositionalLayout
+  /// The rule: rows, dim, scheme, the terms' partitions, the projection and exact rows.
+  public let rule: TableRule
   /// The float type the tables are stored in.
   public let precision: StoragePrecision
   /// Format, source, stored relative error and the (verified) SHA-256.
   public let metadata: CheckpointMetadata
   /// The stored tables, each value widened to `Float` exactly.
-  public let tables: CompositionalTables
+  public let tables: RuleTables
   /// The size of the file.
   public let fileBytes: Int
   /// The bytes the tensors occupy: the whole data section.
@@ -53,9 +53,9 @@ public struct CompressedTable: Sendable {
   public init(bytes: UnsafeRawBufferPointer, path: String) throws {
     let header = try SafetensorsHeader(bytes: bytes, path: path)
     let metadata = try CheckpointMetadata(checking: header.metadata, path: path)
-    let layout = try CheckpointLayoutReader.layout(from: header.metadata, path: path)
-    try CheckpointLayoutRules.check(layout, path: path)
-    let tensors = try CheckpointTensors(header: header, layout: layout, path: path)
+    let rule = try RuleMetadata.rule(from: header.metadata, format: metadata.format, path: path)
+    try CheckpointLayoutRules.check(rule, path: path)
+    let tensors = try CheckpointTensors(header: header, rule: rule, path: path)
 
     let data = UnsafeRawBufferPointer(rebasing: bytes[header.dataOffset...])
     let digest = SHA256Hex.digest(of: data)
@@ -64,21 +64,21 @@ public struct CompressedTable: Sendable {
         path: path,
         detail: "wrong sha256: the data section hashes to \(digest), the metadata says \(metadata.sha256); the file is damaged")
     }
-    let weights = try tensors.decode(from: bytes, dataOffset: header.dataOffset)
+    let tables = try tensors.decode(from: bytes, dataOffset: header.dataOffset)
 
     self.path = path
-    self.layout = layout
+    self.rule = rule
     self.precision = tensors.precision
     self.metadata = metadata
-    self.tables = CompositionalTables(layout: layout, weights: weights)
+    self.tables = tables
     self.fileBytes = bytes.count
     self.tensorBytes = tensors.byteCount
   }
 
   /// The rows of the rebuilt table.
-  public var rows: Int { layout.rows }
+  public var rows: Int { rule.rows }
   /// The columns of the rebuilt table.
-  public var dim: Int { layout.dim }
+  public var dim: Int { rule.dim }
 
   /// What the rebuilt table would take as float32, `rows × dim × 4` bytes (checked to fit on load).
   public var denseBytes: Int { rows * dim * MemoryLayout<Float>.size }
@@ -119,8 +119,9 @@ public struct CompressedTable: Sendable {
   public func embeddings(of ids: some Collection<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
     try checkBuffer(buffer, rows: ids.count)
     for id in ids { try checkID(id) }
+    let builder = RuleRowBuilder(tables)
     for (offset, id) in ids.enumerated() {
-      tables.embedding(of: id, into: UnsafeMutableBufferPointer(rebasing: buffer[(offset * dim)..<((offset + 1) * dim)]))
+      builder.build(id, into: UnsafeMutableBufferPointer(rebasing: buffer[(offset * dim)..<((offset + 1) * dim)]))
     }
   }
 

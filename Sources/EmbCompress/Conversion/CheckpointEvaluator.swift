@@ -31,8 +31,7 @@ public enum CheckpointEvaluator {
     var report = ConversionReport(
       command: .evaluate, input: info,
       checkpoint: ConversionReport.Checkpoint(
-        path: request.checkpoint, bytes: table.fileBytes, tensorBytes: table.tensorBytes, precision: table.precision,
-        scheme: table.layout.scheme, operation: table.layout.operation, partitions: table.layout.partitions),
+        path: request.checkpoint, bytes: table.fileBytes, rule: table.rule, precision: table.precision),
       evaluation: evaluation, fit: nil, seconds: 0)
     report.seconds = Date().timeIntervalSince(started)
 

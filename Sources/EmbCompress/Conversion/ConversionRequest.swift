@@ -12,6 +12,14 @@ public struct ConversionRequest: Sendable {
   /// Nil picks the scheme's default (4 collisions, or 3 partitions).
   public var sizing: Sizing?
   public var concatDims: [Int]?
+  /// mult: the table is the sum of this many terms over the same partitions (`--terms`).
+  public var terms: Int
+  /// K-wide terms mapped to the table's width by a K × dim projection (`--project`).
+  public var projectionRank: Int?
+  /// Rows stored exactly (`--exact-rows`): the most counted, or without counts the worst served.
+  public var exactRows: ExactRowCount?
+  /// Per-id lookup counts (`--counts`); the fit then minimises the weighted error.
+  public var counts: CountsRequest?
   public var precision: StoragePrecision
   /// Also seeds the report's neighbour sample, and sets its threads, blocks and memory.
   public var fit: FitOptions
@@ -22,7 +30,8 @@ public struct ConversionRequest: Sendable {
     input: String, inputOptions: TableOpenOptions = TableOpenOptions(), output: String, reportPath: String? = nil,
     htmlPath: String? = nil,
     scheme: PartitionScheme = .qr, operation: CombineOperation = .mult, sizing: Sizing? = nil,
-    concatDims: [Int]? = nil, precision: StoragePrecision = .f32, fit: FitOptions = FitOptions(),
+    concatDims: [Int]? = nil, terms: Int = 1, projectionRank: Int? = nil, exactRows: ExactRowCount? = nil,
+    counts: CountsRequest? = nil, precision: StoragePrecision = .f32, fit: FitOptions = FitOptions(),
     replaceExisting: Bool = false
   ) {
     self.input = input
@@ -34,6 +43,10 @@ public struct ConversionRequest: Sendable {
     self.operation = operation
     self.sizing = sizing
     self.concatDims = concatDims
+    self.terms = terms
+    self.projectionRank = projectionRank
+    self.exactRows = exactRows
+    self.counts = counts
     self.precision = precision
     self.fit = fit
     self.replaceExisting = replaceExisting

@@ -18,16 +18,24 @@ public enum Converter {
   ) throws -> ConversionReport {
     let started = Date()
     let outputs = [request.output, request.reportPath] + (request.htmlPath.map { [$0] } ?? [])
-    try ReportOutputs.check(outputs, inputs: [request.input], replacing: request.replaceExisting)
+    let inputs = [request.input] + (request.counts.map { [$0.path] } ?? [])
+    try ReportOutputs.check(outputs, inputs: inputs, replacing: request.replaceExisting)
+    if let floor = request.counts?.floor, !(floor >= 0 && floor.isFinite) {
+      throw EmbCompressError.invalidArguments(detail: "--counts-floor must be a finite number ≥ 0, not \(floor)")
+    }
 
     let opened = try openTable(request.input, options: request.inputOptions)
     let info = opened.info
-    let layout = try CompositionalLayout(
+    let counts = try request.counts.map { try IdCounts(path: $0.path, dataset: $0.dataset, rows: info.rows) }
+    let rule = try TableRule(
       rows: info.rows, dim: info.dim, scheme: request.scheme, operation: request.operation, sizing: request.sizing,
-      concatDims: request.concatDims, inputBytesPerValue: info.elementType.byteSize,
+      concatDims: request.concatDims, terms: request.terms, projectionRank: request.projectionRank,
+      exactRowCount: request.exactRows?.resolved(rows: info.rows) ?? 0, inputBytesPerValue: info.elementType.byteSize,
       storedBytesPerValue: request.precision.byteSize)
 
-    let fitted = try CompositionalFitter.fit(opened, layout: layout, options: request.fit) { step in
+    // The fit floors the counts; the report weighs its figures by the counts as given.
+    let weights = request.counts.flatMap { counts?.weights(floor: $0.floor) }
+    let fitted = try RuleFitter.fit(opened, rule: rule, weights: weights, options: request.fit) { step in
       progress?(Progress(phase: "fit pass \(step.pass)", rowsDone: step.rowsDone, rowsTotal: step.rowsTotal))
     }
     let stored = fitted.tables.rounded(to: request.precision)
@@ -46,8 +54,7 @@ public enum Converter {
     var report = ConversionReport(
       command: .convert, input: info,
       checkpoint: ConversionReport.Checkpoint(
-        path: request.output, bytes: header.count + checkpoint.tensorBytes, tensorBytes: checkpoint.tensorBytes, precision: request.precision,
-        scheme: layout.scheme, operation: layout.operation, partitions: layout.partitions),
+        path: request.output, bytes: header.count + checkpoint.tensorBytes, rule: rule, precision: request.precision),
       evaluation: evaluation,
       fit: ConversionReport.Fit(
         passes: fitted.passes, iterations: fitted.iterations, converged: fitted.converged, seconds: fitted.seconds),

@@ -29,9 +29,10 @@ public struct CompositionalLayout: Sendable, Equatable {
   /// - Parameters:
   ///   - concatDims: for concat, the width of each partition in order; nil splits `dim` evenly.
   ///   - inputBytesPerValue, storedBytesPerValue: the sizes `.ratio` compares.
+  ///   - cost: what else `.ratio` counts, when this layout is one term of a larger rule.
   public init(
     rows: Int, dim: Int, scheme: PartitionScheme, operation: CombineOperation, sizing: Sizing? = nil,
-    concatDims: [Int]? = nil, inputBytesPerValue: Int = 4, storedBytesPerValue: Int = 4
+    concatDims: [Int]? = nil, inputBytesPerValue: Int = 4, storedBytesPerValue: Int = 4, cost: Cost? = nil
   ) throws {
     precondition(rows > 0 && dim > 0)
     let sizing = sizing ?? Sizing.defaultSizing(for: scheme)
@@ -49,9 +50,10 @@ public struct CompositionalLayout: Sendable, Equatable {
     case (_, .ratio(let target)):
       guard target > 0, target.isFinite else { throw Self.invalid("--ratio must be a positive number") }
       let widths = { (count: Int) in try Self.widths(dim: dim, count: count, operation: operation, concatDims: concatDims) }
+      let cost = cost ?? Cost(inputBytes: rows * dim * inputBytesPerValue, termCount: 1, fixedBytes: 0)
       let ratio = { (moduli: [Int]) -> Double in
         let params = zip(moduli, try widths(moduli.count)).reduce(0) { $0 + $1.0 * $1.1 }
-        return Double(rows * dim * inputBytesPerValue) / Double(params * storedBytesPerValue)
+        return Double(cost.inputBytes) / Double(cost.termCount * params * storedBytesPerValue + cost.fixedBytes)
       }
       moduli = try Self.moduli(forRatio: target, scheme: scheme, rows: rows, concatCount: concatDims?.count, measure: ratio)
     case (.hash, _), (.qr, _):
@@ -79,6 +81,20 @@ public struct CompositionalLayout: Sendable, Equatable {
       }
     }
     self.init(rows: rows, dim: dim, scheme: scheme, operation: operation, partitions: partitions)
+  }
+
+  /// How `.ratio` sizes a layout that is one of `termCount` equal terms of a rule that also
+  /// stores `fixedBytes` (a projection, exact rows) and rebuilds `inputBytes` of input.
+  public struct Cost: Sendable, Equatable {
+    public var inputBytes: Int
+    public var termCount: Int
+    public var fixedBytes: Int
+
+    public init(inputBytes: Int, termCount: Int, fixedBytes: Int) {
+      self.inputBytes = inputBytes
+      self.termCount = termCount
+      self.fixedBytes = fixedBytes
+    }
   }
 
   /// The values all the compact tables hold together.

@@ -6,27 +6,55 @@ public struct ConversionReport: Sendable, Encodable {
     public var path: String
     /// The whole file, header included.
     public var bytes: Int
+    /// Every tensor's bytes: the terms' tables, the projection, the exact ids and rows.
     public var tensorBytes: Int
     public var precision: StoragePrecision
-    public var scheme: PartitionScheme
-    public var operation: CombineOperation
-    public var partitions: [Partition]
+    public var rule: TableRule
 
-    public init(
-      path: String, bytes: Int, tensorBytes: Int, precision: StoragePrecision, scheme: PartitionScheme,
-      operation: CombineOperation, partitions: [Partition]
-    ) {
+    public init(path: String, bytes: Int, rule: TableRule, precision: StoragePrecision) {
       self.path = path
       self.bytes = bytes
-      self.tensorBytes = tensorBytes
+      self.tensorBytes = rule.tensorBytes(precision: precision)
       self.precision = precision
-      self.scheme = scheme
-      self.operation = operation
-      self.partitions = partitions
+      self.rule = rule
     }
 
+    /// The first term's: with several terms they all share one operation and partition sizes.
+    public var scheme: PartitionScheme { rule.scheme }
+    public var operation: CombineOperation { rule.terms[0].operation }
+    /// Every term's partitions, in file order.
+    public var partitions: [Partition] { rule.terms.flatMap(\.partitions) }
+
     private enum CodingKeys: String, CodingKey {
-      case path, bytes, tensorBytes = "tensor_bytes", precision, scheme, operation, partitions
+      case path, bytes, tensorBytes = "tensor_bytes", precision, scheme, operation, partitions, terms
+      case projectionRank = "projection_rank", exactRows = "exact_rows", tensors
+    }
+
+    private struct TensorEntry: Encodable {
+      var name: String
+      var shape: [Int]
+      var dtype: String
+      var bytes: Int
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(path, forKey: .path)
+      try container.encode(bytes, forKey: .bytes)
+      try container.encode(tensorBytes, forKey: .tensorBytes)
+      try container.encode(precision, forKey: .precision)
+      try container.encode(scheme, forKey: .scheme)
+      try container.encode(operation, forKey: .operation)
+      try container.encode(partitions, forKey: .partitions)
+      try container.encode(rule.terms.count, forKey: .terms)
+      try container.encode(rule.projectionRank, forKey: .projectionRank)
+      try container.encode(rule.exactRowCount, forKey: .exactRows)
+      try container.encode(
+        rule.tensors.map {
+          TensorEntry(
+            name: $0.name, shape: $0.shape, dtype: $0.dtype(precision: precision).rawValue,
+            bytes: $0.byteCount(precision: precision))
+        }, forKey: .tensors)
     }
   }
 

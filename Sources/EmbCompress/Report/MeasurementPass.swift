@@ -7,7 +7,7 @@
 /// fixed chunks of rows merged in order, and the Gram and bucket sums have fixed owners, so
 /// every figure is the same bits for any thread count.
 final class MeasurementPass {
-  let tables: CompositionalTables
+  let tables: RuleTables
   /// Whether to measure int8 row-wise and float16 too.
   let measuresQuantization: Bool
   let gram: GramAccumulator?
@@ -20,7 +20,7 @@ final class MeasurementPass {
   private(set) var float16SquaredError = 0.0
 
   init(
-    tables: CompositionalTables, measuresQuantization: Bool, gram: GramAccumulator?, hashSums: HashBucketSums?,
+    tables: RuleTables, measuresQuantization: Bool, gram: GramAccumulator?, hashSums: HashBucketSums?,
     sample: SampledRows?
   ) {
     self.tables = tables
@@ -36,7 +36,7 @@ final class MeasurementPass {
 
   func run(_ source: any TableSource, threads: Int, maxBlockBytes: Int, progress: ((Int) -> Void)?) throws {
     let info = source.info
-    precondition(info.rows == tables.layout.rows && info.dim == tables.layout.dim)
+    precondition(info.rows == tables.rule.rows && info.dim == tables.rule.dim)
     let dim = info.dim
     let tables = self.tables
     let quantization = measuresQuantization
@@ -54,11 +54,12 @@ final class MeasurementPass {
               let block = shared.value
               let (relativeOut, cosineOut, normOut) = outputs.value
               var rebuilt = [Float](repeating: 0, count: dim)
+              let builder = RuleRowBuilder(tables)
               var sums = ChunkTotals()
               rebuilt.withUnsafeMutableBufferPointer { rebuilt in
                 for id in rows {
                   let row = block.row(id)
-                  tables.embedding(of: id, into: rebuilt)
+                  builder.build(id, into: rebuilt)
                   let comparison = RowComparison(row, UnsafeBufferPointer(rebuilt))
                   relativeOut[id] = Float(
                     RowErrors.relative(errorSquared: comparison.errorSquared, normSquared: comparison.normSquared))

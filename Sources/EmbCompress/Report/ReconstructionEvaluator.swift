@@ -7,7 +7,7 @@
 /// neighbours in the same pass.
 public enum ReconstructionEvaluator {
   public static func measure(
-    _ source: any TableSource, against tables: CompositionalTables, threads: Int = SystemResources.coreCount,
+    _ source: any TableSource, against tables: RuleTables, threads: Int = SystemResources.coreCount,
     maxBlockBytes: Int = BlockSizing.defaultMaxBytes, progress: ((Int) -> Void)? = nil
   ) throws -> RowErrors {
     let pass = MeasurementPass(tables: tables, measuresQuantization: false, gram: nil, hashSums: nil, sample: nil)

@@ -17,16 +17,17 @@ public enum TableEvaluator {
   ///   - precision: what they are stored in; it sets their bytes, the budget every baseline gets.
   /// - Throws: the source's read errors; `.invalidArguments` when the shapes differ.
   public static func evaluate(
-    _ source: any TableSource, against tables: CompositionalTables, precision: StoragePrecision,
+    _ source: any TableSource, against tables: RuleTables, precision: StoragePrecision,
     options: EvaluationOptions = EvaluationOptions(), progress: Progress? = nil
   ) throws -> TableEvaluation {
     let info = source.info
-    guard info.rows == tables.layout.rows, info.dim == tables.layout.dim else {
+    guard info.rows == tables.rule.rows, info.dim == tables.rule.dim else {
       throw EmbCompressError.invalidArguments(
-        detail: "the tables rebuild \(tables.layout.rows)×\(tables.layout.dim) but \(info.path) is \(info.rows)×\(info.dim)")
+        detail: "the tables rebuild \(tables.rule.rows)×\(tables.rule.dim) but \(info.path) is \(info.rows)×\(info.dim)")
     }
     let (rows, dim) = (info.rows, info.dim)
-    let budget = tables.layout.parameterCount * precision.byteSize
+    // Every byte the checkpoint stores, exact rows and projection included.
+    let budget = tables.rule.tensorBytes(precision: precision)
     var omitted: [OmittedBaseline] = []
 
     let rank = TruncatedSVDBaseline.largestRank(rows: rows, dim: dim, budget: budget)
@@ -120,7 +121,7 @@ public enum TableEvaluator {
   /// each baseline's rebuilt rows. Rows that are zero in E have no neighbours to keep and are
   /// left out of the corpus.
   private static func measureNeighbors(
-    sample: NeighborSample, rows sampled: SampledRows, tables: CompositionalTables, svd: TruncatedSVDBaseline?,
+    sample: NeighborSample, rows sampled: SampledRows, tables: RuleTables, svd: TruncatedSVDBaseline?,
     hash: HashBaseline?, baselines: inout [Baseline], options: EvaluationOptions, progress: Progress?
   ) -> NeighborRecall? {
     let dim = sampled.dim
@@ -150,8 +151,9 @@ public enum TableEvaluator {
 
     var fitRows = [Float](repeating: 0, count: count * dim)
     fitRows.withUnsafeMutableBufferPointer { target in
+      let builder = RuleRowBuilder(tables)
       for (i, id) in keptIDs.enumerated() {
-        tables.embedding(of: id, into: UnsafeMutableBufferPointer(rebasing: target[(i * dim)..<((i + 1) * dim)]))
+        builder.build(id, into: UnsafeMutableBufferPointer(rebasing: target[(i * dim)..<((i + 1) * dim)]))
       }
     }
     let recall = CosineNeighbors.recall(neighbors(of: fitRows), against: truth, k: k)

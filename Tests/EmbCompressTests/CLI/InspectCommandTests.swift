@@ -76,6 +76,6 @@ import Testing
     let path = FixtureManifest.path("safetensors/f32.safetensors")
     let result = try CommandRunner.run(["inspect", path])
     #expect(result.status == 65)
-    #expect(result.stderr == "embcompress: \(path): metadata 'format' is 'np', not embcompress.qr/1; not an embcompress .qr checkpoint\n")
+    #expect(result.stderr == "embcompress: \(path): metadata 'format' is 'np', not embcompress.qr/1 or embcompress.qr/2; not an embcompress .qr checkpoint\n")
   }
 }

@@ -17,7 +17,7 @@ import Testing
     let table = try CompressedTable(contentsOf: path)
     let stored = tables.rounded(to: precision)
     #expect(table.path == path)
-    #expect(table.layout == tables.layout)
+    #expect(table.rule.terms[0] == tables.layout)
     #expect(table.rows == 23)
     #expect(table.dim == 5)
     #expect(table.precision == precision)
@@ -32,7 +32,7 @@ import Testing
     #expect(table.compressionRatio == Double(23 * 5 * 4) / Double(checkpoint.tensorBytes))
 
     // The values as stored, bit for bit (so -0.0 and f16/bf16 rounding are checked too).
-    #expect(table.tables.weights.map { $0.map(\.bitPattern) } == stored.weights.map { $0.map(\.bitPattern) })
+    #expect(table.tables.terms[0].weights.map { $0.map(\.bitPattern) } == stored.weights.map { $0.map(\.bitPattern) })
 
     var all = [Float](repeating: .nan, count: table.rows * table.dim)
     try all.withUnsafeMutableBufferPointer { try table.rows(0..<table.rows, into: $0) }
@@ -111,13 +111,13 @@ import Testing
     let table = try CompressedTable(contentsOf: FixtureManifest.path(fixture.file))
     #expect(table.rows == fixture.rows)
     #expect(table.dim == fixture.dim)
-    #expect(table.layout.scheme.rawValue == fixture.scheme)
-    #expect(table.layout.operation.rawValue == fixture.operation)
+    #expect(table.rule.terms[0].scheme.rawValue == fixture.scheme)
+    #expect(table.rule.terms[0].operation.rawValue == fixture.operation)
     #expect(table.precision.rawValue == fixture.precision)
-    #expect(table.layout.partitions.map(\.tensor) == fixture.partitions.map(\.tensor))
-    #expect(table.layout.partitions.map(\.divisor) == fixture.partitions.map(\.divisor))
-    #expect(table.layout.partitions.map(\.modulus) == fixture.partitions.map(\.modulus))
-    #expect(table.layout.partitions.map(\.dim) == fixture.partitions.map(\.dim))
+    #expect(table.rule.terms[0].partitions.map(\.tensor) == fixture.partitions.map(\.tensor))
+    #expect(table.rule.terms[0].partitions.map(\.divisor) == fixture.partitions.map(\.divisor))
+    #expect(table.rule.terms[0].partitions.map(\.modulus) == fixture.partitions.map(\.modulus))
+    #expect(table.rule.terms[0].partitions.map(\.dim) == fixture.partitions.map(\.dim))
 
     let expected = try FixtureManifest.expectedValues(fixture.expected)
     var values = [Float](repeating: .nan, count: table.rows * table.dim)

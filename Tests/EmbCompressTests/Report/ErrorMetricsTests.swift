@@ -34,7 +34,7 @@ import Testing
     for c in 0..<dim { values[42 * dim + c] = 0 }  // a zero row
     let source = ArrayTableSource(rows: rows, dim: dim, values: values)
 
-    let errors = try ReconstructionEvaluator.measure(source, against: tables, threads: threads, maxBlockBytes: 999 * dim * 4)
+    let errors = try ReconstructionEvaluator.measure(source, against: RuleTables(tables), threads: threads, maxBlockBytes: 999 * dim * 4)
     var rebuilt = [Float](repeating: 0, count: dim)
     var totalError = 0.0, totalNorm = 0.0, maxAbs = 0.0
     for id in 0..<rows {

@@ -9,13 +9,12 @@ import Testing
     let table = TestTable.gaussian(rows: 400, dim: 12, seed: 6)
     let layout = try CompositionalLayout(rows: 400, dim: 12, scheme: .qr, operation: .mult, sizing: .collisions(4))
     let tables = try CompositionalFitter.fit(table.source, layout: layout).tables
-    let evaluation = try TableEvaluator.evaluate(table.source, against: tables, precision: .f32)
+    let evaluation = try TableEvaluator.evaluate(table.source, against: RuleTables(tables), precision: .f32)
     let info = TableInfo(path: path, format: .npy, name: nil, rows: 400, dim: 12, elementType: .float32, byteOrder: .little)
     return ConversionReport(
       command: .convert, input: info,
       checkpoint: ConversionReport.Checkpoint(
-        path: "out.qr", bytes: 5000, tensorBytes: layout.parameterCount * 4, precision: .f32, scheme: .qr,
-        operation: .mult, partitions: layout.partitions),
+        path: "out.qr", bytes: 5000, rule: TableRule(layout), precision: .f32),
       evaluation: evaluation, fit: ConversionReport.Fit(passes: 1, iterations: 1, converged: true, seconds: 0.1),
       seconds: 0.2)
   }

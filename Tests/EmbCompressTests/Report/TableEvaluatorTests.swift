@@ -19,7 +19,7 @@ import Testing
   @Test func baselinesAreMeasuredAtTheCheckpointsSize() throws {
     let table = TestTable.gaussian(rows: 600, dim: 24, seed: 2)
     let tables = try stored(table, precision: .f16)
-    let evaluation = try TableEvaluator.evaluate(table.source, against: tables, precision: .f16, options: options())
+    let evaluation = try TableEvaluator.evaluate(table.source, against: RuleTables(tables), precision: .f16, options: options())
     let budget = tables.layout.parameterCount * 2
     let byMethod = Dictionary(uniqueKeysWithValues: evaluation.baselines.map { ($0.method, $0) })
     #expect(evaluation.baselines.map(\.method) == [.int8Rowwise, .float16, .truncatedSVD, .hash])
@@ -59,16 +59,16 @@ import Testing
     let tables = try stored(table)
     // 3000 rows span two row chunks; 200 queries span four query chunks.
     let one = try TableEvaluator.evaluate(
-      table.source, against: tables, precision: .f32, options: options(threads: 1, corpus: 800, queries: 200))
+      table.source, against: RuleTables(tables), precision: .f32, options: options(threads: 1, corpus: 800, queries: 200))
     let three = try TableEvaluator.evaluate(
-      table.source, against: tables, precision: .f32, options: options(threads: 3, corpus: 800, queries: 200))
+      table.source, against: RuleTables(tables), precision: .f32, options: options(threads: 3, corpus: 800, queries: 200))
     #expect(one.error == three.error)
     #expect(one.baselines == three.baselines)
     #expect(one.neighbors == three.neighbors)
     #expect(one.worstRows == three.worstRows && one.histogram == three.histogram)
     // Other block boundaries only move the Gram sums by rounding.
     let small = try TableEvaluator.evaluate(
-      table.source, against: tables, precision: .f32,
+      table.source, against: RuleTables(tables), precision: .f32,
       options: options(threads: 2, maxBlockBytes: 777 * 20 * 4, corpus: 800, queries: 200))
     for (a, b) in zip(one.baselines, small.baselines) { #expect(abs(a.relativeFrobenius - b.relativeFrobenius) < 1e-12) }
     #expect(one.neighbors == small.neighbors)
@@ -78,7 +78,7 @@ import Testing
     let table = TestTable.gaussian(rows: 900, dim: 6, seed: 30)
     let tables = try stored(table, collisions: 30)
     let evaluation = try TableEvaluator.evaluate(
-      table.source, against: tables, precision: .f32, options: options(corpus: 250, queries: 40))
+      table.source, against: RuleTables(tables), precision: .f32, options: options(corpus: 250, queries: 40))
     let neighbors = try #require(evaluation.neighbors)
     #expect(neighbors.corpus == 250 && neighbors.queries == 40 && neighbors.k == 10 && neighbors.seed == 5)
 
@@ -103,7 +103,7 @@ import Testing
     var values = TestTable.gaussian(rows: 50, dim: 4, seed: 1).values
     for row in [3, 10, 11, 40] { for c in 0..<4 { values[row * 4 + c] = 0 } }
     let table = TestTable(rows: 50, dim: 4, values: values)
-    let evaluation = try TableEvaluator.evaluate(table.source, against: try stored(table), precision: .f32, options: options())
+    let evaluation = try TableEvaluator.evaluate(table.source, against: RuleTables(try stored(table)), precision: .f32, options: options())
     #expect(evaluation.neighbors?.corpus == 46)
     #expect(evaluation.neighbors?.queries == 46)
   }
@@ -113,7 +113,7 @@ import Testing
     let table = TestTable.gaussian(rows: 200, dim: 16, seed: 3)
     let layout = try CompositionalLayout(rows: 200, dim: 16, scheme: .hash, operation: .mult, sizing: .collisions(2))
     let tables = try CompositionalFitter.fit(table.source, layout: layout).tables
-    let evaluation = try TableEvaluator.evaluate(table.source, against: tables, precision: .f32, options: options())
+    let evaluation = try TableEvaluator.evaluate(table.source, against: RuleTables(tables), precision: .f32, options: options())
     #expect(evaluation.baselines.map(\.method) == [.int8Rowwise, .float16, .hash])
     #expect(evaluation.omittedBaselines == [
       OmittedBaseline(method: .truncatedSVD, reason: "rank 1 takes (n + d)·4 = 864 bytes, more than the checkpoint's 128 tensor bytes")
@@ -126,7 +126,7 @@ import Testing
     let table = TestTable.gaussian(rows: 100, dim: 8, seed: 3)
     var limited = options()
     limited.memoryBudget = 1000
-    let evaluation = try TableEvaluator.evaluate(table.source, against: try stored(table), precision: .f32, options: limited)
+    let evaluation = try TableEvaluator.evaluate(table.source, against: RuleTables(try stored(table)), precision: .f32, options: limited)
     // 29 hash buckets of 8 columns need 29·8·(8 + 4) = 2784 bytes.
     #expect(evaluation.omittedBaselines.map(\.method) == [.truncatedSVD, .hash])
     #expect(evaluation.omittedBaselines[0].reason.contains("more than the memory budget of 1000 (--memory)"))
@@ -138,7 +138,7 @@ import Testing
     let table = TestTable(rows: 1, dim: 3, values: [1, 2, 3])
     let layout = try CompositionalLayout(rows: 1, dim: 3, scheme: .hash, operation: .mult, sizing: .collisions(1))
     let tables = try CompositionalFitter.fit(table.source, layout: layout).tables
-    let evaluation = try TableEvaluator.evaluate(table.source, against: tables, precision: .f32, options: options())
+    let evaluation = try TableEvaluator.evaluate(table.source, against: RuleTables(tables), precision: .f32, options: options())
     #expect(evaluation.neighbors == nil)
     #expect(evaluation.baselines.allSatisfy { $0.recallAtK == nil })
     #expect(evaluation.worstRows.map(\.id) == [0])
