@@ -12,21 +12,30 @@ import Testing
     #expect(result.stderr.isEmpty)
     let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     #expect(json["path"] as? String == path)
-    #expect(json["format"] as? String == "embcompress.qr/1")
+    #expect(json["format"] as? String == (fixture.isFormatTwo ? "embcompress.qr/2" : "embcompress.qr/1"))
     #expect(json["rows"] as? Int == fixture.rows)
     #expect(json["dim"] as? Int == fixture.dim)
     #expect(json["scheme"] as? String == fixture.scheme)
     #expect(json["operation"] as? String == fixture.operation)
     #expect(json["precision"] as? String == fixture.precision)
+    let terms = fixture.terms ?? 1
+    #expect(json["terms"] as? Int == terms)
+    #expect(json["projection_rank"] as? Int == fixture.projectionRank)
+    #expect(json["exact_rows"] as? Int == fixture.exactIDs?.count ?? 0)
+    // Every term's partitions, the first term's as the manifest lists them.
     let partitions = try #require(json["partitions"] as? [[String: Any]])
-    #expect(partitions.map { $0["tensor"] as? String } == fixture.partitions.map(\.tensor))
-    #expect(partitions.map { $0["divisor"] as? Int } == fixture.partitions.map(\.divisor))
-    #expect(partitions.map { $0["modulus"] as? Int } == fixture.partitions.map(\.modulus))
-    #expect(partitions.map { $0["dim"] as? Int } == fixture.partitions.map(\.dim))
+    #expect(partitions.count == terms * fixture.partitions.count)
+    let first = partitions.prefix(fixture.partitions.count)
+    #expect(first.map { $0["tensor"] as? String } == fixture.partitions.map(\.tensor))
+    #expect(first.map { $0["divisor"] as? Int } == fixture.partitions.map(\.divisor))
+    #expect(first.map { $0["modulus"] as? Int } == fixture.partitions.map(\.modulus))
+    #expect(first.map { $0["dim"] as? Int } == fixture.partitions.map(\.dim))
 
     let fileBytes = try DenseTableFile.bytes(path).count
     let elementSize = fixture.precision == "f32" ? 4 : 2
-    let tensorBytes = fixture.partitions.reduce(0) { $0 + $1.modulus * $1.dim * elementSize }
+    let tensorBytes =
+      terms * fixture.partitions.reduce(0) { $0 + $1.modulus * $1.dim * elementSize }
+      + (fixture.projectionRank ?? 0) * fixture.dim * elementSize + (fixture.exactIDs?.count ?? 0) * (fixture.dim * 4 + 8)
     #expect(json["file_bytes"] as? Int == fileBytes)
     #expect(json["tensor_bytes"] as? Int == tensorBytes)
     #expect(json["compression_ratio"] as? Double == Double(fixture.rows * fixture.dim * 4) / Double(tensorBytes))

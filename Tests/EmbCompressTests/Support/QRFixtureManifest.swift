@@ -18,10 +18,21 @@ struct QRFixtureManifest: Decodable {
     var scheme: String
     var operation: String
     var precision: String
+    /// The first term's partitions.
     var partitions: [PartitionEntry]
+    /// Format 2's extras; absent for format-1 files.
+    var terms: Int?
+    var projectionRank: Int?
+    var exactIDs: [Int]?
     var note: String
 
     var label: String { file }
+    var isFormatTwo: Bool { (terms ?? 1) > 1 || projectionRank != nil || !(exactIDs ?? []).isEmpty }
+
+    private enum CodingKeys: String, CodingKey {
+      case file, expected, rows, dim, scheme, operation, precision, partitions, terms, note
+      case projectionRank = "projection_rank", exactIDs = "exact_ids"
+    }
   }
 
   struct Bad: Decodable, CustomTestStringConvertibleShim {
