@@ -31,7 +31,7 @@ public enum Converter {
       rows: info.rows, dim: info.dim, scheme: request.scheme, operation: request.operation, sizing: request.sizing,
       concatDims: request.concatDims, terms: request.terms, projectionRank: request.projectionRank,
       exactRowCount: request.exactRows?.resolved(rows: info.rows) ?? 0, inputBytesPerValue: info.elementType.byteSize,
-      storedBytesPerValue: request.precision.byteSize)
+      precision: request.precision)
 
     // The fit floors the counts; the report weighs its figures by the counts as given.
     let weights = request.counts.flatMap { counts?.weights(floor: $0.floor) }

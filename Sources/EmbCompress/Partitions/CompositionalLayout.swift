@@ -29,10 +29,13 @@ public struct CompositionalLayout: Sendable, Equatable {
   /// - Parameters:
   ///   - concatDims: for concat, the width of each partition in order; nil splits `dim` evenly.
   ///   - inputBytesPerValue, storedBytesPerValue: the sizes `.ratio` compares.
-  ///   - cost: what else `.ratio` counts, when this layout is one term of a larger rule.
+  ///   - ratioOf: for `.ratio`, the compression a candidate layout gives, when it is one term of
+  ///     a larger rule (`TableRule` counts every byte it stores); nil compares this layout's tables
+  ///     with the input.
   public init(
     rows: Int, dim: Int, scheme: PartitionScheme, operation: CombineOperation, sizing: Sizing? = nil,
-    concatDims: [Int]? = nil, inputBytesPerValue: Int = 4, storedBytesPerValue: Int = 4, cost: Cost? = nil
+    concatDims: [Int]? = nil, inputBytesPerValue: Int = 4, storedBytesPerValue: Int = 4,
+    ratioOf: ((CompositionalLayout) -> Double)? = nil
   ) throws {
     precondition(rows > 0 && dim > 0)
     let sizing = sizing ?? Sizing.defaultSizing(for: scheme)
@@ -49,11 +52,13 @@ public struct CompositionalLayout: Sendable, Equatable {
       moduli = scheme == .gqr ? Self.mixedRadixModuli(rows: rows, count: k) : Self.coprimeModuli(rows: rows, count: k, from: Self.root(rows, k))
     case (_, .ratio(let target)):
       guard target > 0, target.isFinite else { throw Self.invalid("--ratio must be a positive number") }
-      let widths = { (count: Int) in try Self.widths(dim: dim, count: count, operation: operation, concatDims: concatDims) }
-      let cost = cost ?? Cost(inputBytes: rows * dim * inputBytesPerValue, termCount: 1, fixedBytes: 0)
+      let ratioOf = ratioOf ?? { Double(rows * dim * inputBytesPerValue) / Double($0.parameterCount * storedBytesPerValue) }
       let ratio = { (moduli: [Int]) -> Double in
-        let params = zip(moduli, try widths(moduli.count)).reduce(0) { $0 + $1.0 * $1.1 }
-        return Double(cost.inputBytes) / Double(cost.termCount * params * storedBytesPerValue + cost.fixedBytes)
+        let widths = try Self.widths(dim: dim, count: moduli.count, operation: operation, concatDims: concatDims)
+        return ratioOf(
+          CompositionalLayout(
+            rows: rows, dim: dim, scheme: scheme, operation: operation,
+            partitions: Self.partitions(scheme: scheme, moduli: moduli, widths: widths)))
       }
       moduli = try Self.moduli(forRatio: target, scheme: scheme, rows: rows, concatCount: concatDims?.count, measure: ratio)
     case (.hash, _), (.qr, _):
@@ -62,6 +67,13 @@ public struct CompositionalLayout: Sendable, Equatable {
       throw Self.invalid("--scheme \(scheme.rawValue) is sized by --moduli, --partitions or --ratio, not --collisions")
     }
     let widths = try Self.widths(dim: dim, count: moduli.count, operation: operation, concatDims: concatDims)
+    self.init(
+      rows: rows, dim: dim, scheme: scheme, operation: operation,
+      partitions: Self.partitions(scheme: scheme, moduli: moduli, widths: widths))
+  }
+
+  /// The scheme's partitions for `moduli`, with their tensor names and divisors.
+  static func partitions(scheme: PartitionScheme, moduli: [Int], widths: [Int]) -> [Partition] {
     var partitions: [Partition] = []
     var divisor = 1
     for (index, (modulus, width)) in zip(moduli, widths).enumerated() {
@@ -80,30 +92,12 @@ public struct CompositionalLayout: Sendable, Equatable {
         divisor = divisor.multipliedReportingOverflow(by: modulus).overflow ? Int.max : divisor * modulus
       }
     }
-    self.init(rows: rows, dim: dim, scheme: scheme, operation: operation, partitions: partitions)
-  }
-
-  /// How `.ratio` sizes a layout that is one of `termCount` equal terms of a rule that also
-  /// stores `fixedBytes` (a projection, exact rows) and rebuilds `inputBytes` of input.
-  public struct Cost: Sendable, Equatable {
-    public var inputBytes: Int
-    public var termCount: Int
-    public var fixedBytes: Int
-
-    public init(inputBytes: Int, termCount: Int, fixedBytes: Int) {
-      self.inputBytes = inputBytes
-      self.termCount = termCount
-      self.fixedBytes = fixedBytes
-    }
+    return partitions
   }
 
   /// The values all the compact tables hold together.
   public var parameterCount: Int { partitions.reduce(0) { $0 + $1.parameterCount } }
 
-  /// The input's size over the compact tables' size.
-  public func compressionRatio(inputBytesPerValue: Int, storedBytesPerValue: Int) -> Double {
-    Double(rows * dim * inputBytesPerValue) / Double(parameterCount * storedBytesPerValue)
-  }
 
   /// The bucket of `id` in each partition, in partition order.
   @inlinable

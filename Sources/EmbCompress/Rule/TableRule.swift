@@ -42,14 +42,14 @@ public struct TableRule: Sendable, Equatable {
 
   /// Builds and checks the rule for `sizing`, with `terms` terms over the same partitions.
   ///
-  /// `.ratio` counts every byte the rule stores: all terms, the projection and the exact rows
-  /// (their float32 values and 64-bit ids).
+  /// `.ratio` counts every byte the rule stores at `precision`: all terms, the projection and
+  /// the exact rows (their float32 values and 64-bit ids), as `tensorBytes(precision:)` does.
   ///
   /// - Throws: `.invalidArguments` saying why, for a size or option that cannot work.
   public init(
     rows: Int, dim: Int, scheme: PartitionScheme, operation: CombineOperation, sizing: Sizing? = nil,
     concatDims: [Int]? = nil, terms: Int = 1, projectionRank: Int? = nil, exactRowCount: Int = 0,
-    inputBytesPerValue: Int = 4, storedBytesPerValue: Int = 4
+    inputBytesPerValue: Int = 4, precision: StoragePrecision = .f32
   ) throws {
     func invalid(_ detail: String) -> EmbCompressError { .invalidArguments(detail: detail) }
     guard terms >= 1 else { throw invalid("--terms must be at least 1, not \(terms)") }
@@ -65,12 +65,16 @@ public struct TableRule: Sendable, Equatable {
     guard exactRowCount >= 0, exactRowCount < rows else {
       throw invalid("--exact-rows must leave at least one of the \(rows) rows to fit, not \(exactRowCount)")
     }
-    let width = projectionRank ?? dim
-    let fixedBytes = (projectionRank ?? 0) * dim * storedBytesPerValue + exactRowCount * Self.exactRowBytes(dim: dim)
+    let inputBytes = Double(rows * dim * inputBytesPerValue)
     let layout = try CompositionalLayout(
-      rows: rows, dim: width, scheme: scheme, operation: operation, sizing: sizing, concatDims: concatDims,
-      inputBytesPerValue: inputBytesPerValue, storedBytesPerValue: storedBytesPerValue,
-      cost: CompositionalLayout.Cost(inputBytes: rows * dim * inputBytesPerValue, termCount: terms, fixedBytes: fixedBytes))
+      rows: rows, dim: projectionRank ?? dim, scheme: scheme, operation: operation, sizing: sizing,
+      concatDims: concatDims, inputBytesPerValue: inputBytesPerValue, storedBytesPerValue: precision.byteSize
+    ) { candidate in
+      let rule = TableRule(
+        rows: rows, dim: dim, scheme: scheme, terms: Array(repeating: candidate, count: terms),
+        projectionRank: projectionRank, exactRowCount: exactRowCount)
+      return inputBytes / Double(rule.tensorBytes(precision: precision))
+    }
     let termLayouts = (0..<terms).map { t -> CompositionalLayout in
       guard terms > 1 else { return layout }
       var term = layout
@@ -123,11 +127,4 @@ public struct TableRule: Sendable, Equatable {
     tensors.reduce(0) { $0 + $1.byteCount(precision: precision) }
   }
 
-  /// The values the terms and the projection hold: what `precision` applies to.
-  public var fittedValueCount: Int {
-    terms.reduce(0) { $0 + $1.parameterCount } + (projectionRank ?? 0) * dim
-  }
-
-  /// What one exact row costs: `dim` float32 values and its 64-bit id.
-  public static func exactRowBytes(dim: Int) -> Int { dim * 4 + 8 }
 }
