@@ -113,9 +113,10 @@ public struct IdCounts: Sendable, Equatable {
     }
     var values: [Double] = []
     var lineNumber = 0
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    // "\r\n" is one Character, so split on newlines of every kind rather than on "\n".
+    for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
       lineNumber += 1
-      let trimmed = line.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
       if trimmed.isEmpty { continue }
       guard let value = Double(trimmed) else {
         throw EmbCompressError.malformed(path: path, detail: "line \(lineNumber) is \(UntrustedText.quoted(String(trimmed))), not a number")
