@@ -5,6 +5,9 @@ import Foundation
 /// check, its SHA-256 included).
 struct CheckpointSummary: Encodable {
   var path: String
+  /// The table read, in a file of several; `tables` lists them all.
+  var table: String?
+  var tables: [String]?
   var format: String
   var rows: Int
   var dim: Int
@@ -28,6 +31,8 @@ struct CheckpointSummary: Encodable {
 
   init(_ table: CompressedTable) {
     path = table.path
+    self.table = table.tableName
+    tables = table.tableNames.isEmpty ? nil : table.tableNames
     format = table.metadata.format
     rows = table.rows
     dim = table.dim
@@ -48,7 +53,7 @@ struct CheckpointSummary: Encodable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case path, format, rows, dim, scheme, operation, partitions, terms, precision
+    case path, table, tables, format, rows, dim, scheme, operation, partitions, terms, precision
     case projectionRank = "projection_rank", exactRows = "exact_rows"
     case fileBytes = "file_bytes", tensorBytes = "tensor_bytes", compressionRatio = "compression_ratio"
     case source, relativeError = "relative_error", sha256, sha256Verified = "sha256_verified"
@@ -56,8 +61,11 @@ struct CheckpointSummary: Encodable {
 
   /// Aligned text, as `info` prints it.
   var text: String {
-    var pairs: [(String, String)] = [
-      ("format", format),
+    var pairs: [(String, String)] = [("format", format)]
+    if let table, let tables {
+      pairs.append(("table", "\(UntrustedText.escaped(table)) (one of \(tables.count))"))
+    }
+    pairs += [
       ("rows", TextTable.grouped(rows)),
       ("dim", TextTable.grouped(dim)),
       ("scheme", scheme.rawValue),

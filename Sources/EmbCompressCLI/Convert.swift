@@ -46,6 +46,12 @@ extension EmbCompressCommand {
         projectionRank: family.project, exactRows: family.exactRows, counts: family.countsRequest,
         precision: fitOptions.precision,
         fit: fitOptions.options, replaceExisting: force)
+      if let tables = try reportingErrors({ try inputOptions.tables(in: input) }) {
+        try reportOptions.present(bundle: output, reportPath: request.reportPath) { progress in
+          try Converter.run(request, tables: tables, progress: progress)
+        }
+        return
+      }
       try reportOptions.present(reportPath: request.reportPath, htmlPath: request.htmlPath) { progress in
         try Converter.run(request, progress: progress)
       }

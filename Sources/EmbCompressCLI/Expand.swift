@@ -20,6 +20,9 @@ extension EmbCompressCommand {
     @Argument(help: "The .qr checkpoint.")
     var checkpoint: String
 
+    @Option(help: ArgumentHelp("The table to read, in a .qr holding several.", valueName: "name"))
+    var table: String?
+
     @Argument(help: ArgumentHelp("The table to write: .h5/.hdf5, .npy, or raw .f32/.bin/.raw.", valueName: "table"))
     var output: String
 
@@ -43,7 +46,7 @@ extension EmbCompressCommand {
       let written = try reportingErrors {
         // Checked before the work, so a long expansion is not wasted; the final link checks again.
         try OutputPathCheck.check(output: output, input: checkpoint, replacing: force)
-        let table = try CompressedTable(contentsOf: checkpoint)
+        let table = try CompressedTable(contentsOf: checkpoint, table: self.table)
         let range = try rows?.resolve(rows: table.rows, path: checkpoint) ?? 0..<table.rows
         let chosen = format ?? OutputTableFormat(path: output)!
         try table.expand(rows: range, to: output, format: chosen, replacing: force)

@@ -9,8 +9,11 @@ struct InputOptions: ParsableArguments {
   @Option(help: ArgumentHelp("HDF5 dataset to read, e.g. /group/embeddings.", valueName: "path"))
   var dataset: String?
 
-  @Option(help: ArgumentHelp("safetensors tensor to read, e.g. embeddings.word_embeddings.weight.", valueName: "name"))
+  @Option(help: ArgumentHelp("safetensors tensor to read, e.g. embeddings.word_embeddings.weight; a glob (emb_l.*) reads each match.", valueName: "name"))
   var tensor: String?
+
+  @Flag(help: "convert: every 2-D float table of a safetensors or HDF5 file, into one .qr.")
+  var allTables = false
 
   @Option(help: "Raw input: values per row (required for raw).")
   var dim: Int?
@@ -31,9 +34,20 @@ struct InputOptions: ParsableArguments {
     if dataset != nil && tensor != nil {
       throw ValidationError("--dataset (HDF5) and --tensor (safetensors) exclude each other")
     }
+    if allTables && (dataset != nil || tensor != nil) {
+      throw ValidationError("--all-tables takes every table; it excludes --dataset and --tensor")
+    }
     if let dim, dim < 1 { throw ValidationError("--dim must be at least 1, not \(dim)") }
     if offset < 0 { throw ValidationError("--offset must not be negative") }
     if let rows, rows < 1 { throw ValidationError("--rows must be at least 1, not \(rows)") }
+  }
+
+  /// The tables a run over several converts (`--all-tables`, or a glob in `--dataset` or
+  /// `--tensor`), or nil for a run over one.
+  func tables(in path: String) throws -> [String]? {
+    let name = dataset ?? tensor
+    guard allTables || name.map(TableCatalog.isPattern) == true else { return nil }
+    return try TableCatalog.names(in: path, format: format, matching: allTables ? nil : name)
   }
 
   var openOptions: TableOpenOptions {

@@ -15,11 +15,14 @@ extension EmbCompressCommand {
     @Argument(help: "The .qr checkpoint.")
     var checkpoint: String
 
+    @Option(help: ArgumentHelp("The table to read, in a .qr holding several.", valueName: "name"))
+    var table: String?
+
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
     func run() throws {
-      let summary = try reportingErrors { CheckpointSummary(try CompressedTable(contentsOf: checkpoint)) }
+      let summary = try reportingErrors { CheckpointSummary(try CompressedTable(contentsOf: checkpoint, table: self.table)) }
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

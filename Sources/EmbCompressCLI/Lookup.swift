@@ -11,6 +11,9 @@ extension EmbCompressCommand {
     @Argument(help: "The .qr checkpoint.")
     var checkpoint: String
 
+    @Option(help: ArgumentHelp("The table to read, in a .qr holding several.", valueName: "name"))
+    var table: String?
+
     // allUnrecognized, so a negative id reaches the range check (and its message) instead of
     // being taken for an unknown option.
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The ids (rows) to rebuild, in the order to print them.", valueName: "id"))
@@ -33,7 +36,7 @@ extension EmbCompressCommand {
 
     func run() throws {
       let result = try reportingErrors {
-        let table = try CompressedTable(contentsOf: checkpoint)
+        let table = try CompressedTable(contentsOf: checkpoint, table: self.table)
         var values = [Float](repeating: 0, count: ids.count * table.dim)
         try values.withUnsafeMutableBufferPointer { try table.embeddings(of: ids, into: $0) }
         let rows = ids.enumerated().map { index, id in

@@ -19,6 +19,24 @@ struct ReportOptions: ParsableArguments {
     if json && quiet { throw ValidationError("--json and --quiet exclude each other") }
   }
 
+  /// `present` for a run over several tables, whose report has a section per table.
+  func present(
+    bundle output: String, reportPath: String,
+    _ job: (@escaping @Sendable (Converter.Progress) -> Void) throws -> BundleReport
+  ) throws {
+    InterruptHandler.install()
+    let bar = ProgressBar(enabled: !quiet && ProgressBar.stderrIsTerminal)
+    let result = try reportingErrors {
+      try job { bar.update(phase: $0.phase, done: $0.rowsDone, total: $0.rowsTotal) }
+    }
+    bar.finish()
+    if json {
+      print(String(decoding: try result.jsonData(), as: UTF8.self))
+    } else if !quiet {
+      print(BundleSummary.render(result, output: output, reportPath: reportPath))
+    }
+  }
+
   /// Runs `job` with a progress bar on a terminal, then prints the report as asked; library
   /// errors become one line on stderr and their exit code.
   func present(

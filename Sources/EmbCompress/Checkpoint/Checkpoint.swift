@@ -51,15 +51,19 @@ public struct Checkpoint: Sendable {
     forEachDataSlice { hasher.update(bufferPointer: $0) }
     let digest = hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     var writer = SafetensorsWriter()
+    declareTensors(in: &writer)
+    return writer.headerBytes(metadata: [("format", format)] + tableEntries + [("sha256", digest)])
+  }
+
+  /// The metadata that describes this table alone: its rule, source and error.
+  var tableEntries: [(String, String)] {
+    RuleMetadata.entries(for: rule) + [("source", source), ("relative_error", String(relativeError))]
+  }
+
+  func declareTensors(in writer: inout SafetensorsWriter) {
     for tensor in rule.tensors {
       writer.declare(name: tensor.name, dtype: tensor.dtype(precision: precision), shape: tensor.shape)
     }
-    return writer.headerBytes(
-      metadata: [("format", format)] + RuleMetadata.entries(for: rule) + [
-        ("source", source),
-        ("relative_error", String(relativeError)),
-        ("sha256", digest),
-      ])
   }
 
   /// Hands the data section to `body` in file order, in slices of at most 4 MiB encoded into

@@ -11,7 +11,9 @@ struct CheckpointTensors {
   var precision: StoragePrecision
   var path: String
 
-  init(header: SafetensorsHeader, rule: TableRule, path: String) throws {
+  /// - Parameter allowing: every tensor name the file may hold, when it holds several tables;
+  ///   nil for a file of one, which holds this rule's tensors and no other.
+  init(header: SafetensorsHeader, rule: TableRule, allowing allowed: Set<String>? = nil, path: String) throws {
     func malformed(_ detail: String) -> EmbCompressError { .malformed(path: path, detail: detail) }
     self.path = path
     self.rule = rule
@@ -27,7 +29,7 @@ struct CheckpointTensors {
       }
       matched.append((tensor, stored))
     }
-    let listed = Set(expected.map(\.name))
+    let listed = allowed ?? Set(expected.map(\.name))
     if let extra = header.tensors.first(where: { !listed.contains($0.name) }) {
       throw malformed("tensor \(UntrustedText.quoted(extra.name)) is not listed in the metadata's rule")
     }

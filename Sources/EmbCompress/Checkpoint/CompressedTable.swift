@@ -27,8 +27,12 @@ public struct CompressedTable: Sendable {
   public let tables: RuleTables
   /// The size of the file.
   public let fileBytes: Int
-  /// The bytes the tensors occupy: the whole data section.
+  /// The bytes this table's tensors occupy: the whole data section for a file of one table.
   public let tensorBytes: Int
+  /// The table read, in a file of several; nil for a file of one.
+  public let tableName: String?
+  /// Every table of a file of several, sorted; empty for a file of one.
+  public let tableNames: [String]
 
   /// Reads and checks the `.qr` file at `path`.
   ///
@@ -42,20 +46,46 @@ public struct CompressedTable: Sendable {
   ///   keeps its metadata.
   /// - Throws: `EmbCompressError`: `.fileNotFound`/`.cannotOpen` for a file that cannot be
   ///   opened; `.truncated`, `.malformed` or `.unsupportedElementType` naming what is wrong.
-  public init(contentsOf path: String) throws {
+  public init(contentsOf path: String, table name: String? = nil) throws {
     let file = try MappedFile(path: path)
-    try self.init(bytes: file.bytes, path: path)
+    try self.init(bytes: file.bytes, path: path, table: name)
   }
 
   /// Reads and checks a `.qr` already in memory; `path` only names it in errors.
   ///
   /// The values are copied out, so `bytes` need not outlive the table.
-  public init(bytes: UnsafeRawBufferPointer, path: String) throws {
+  ///
+  /// - Parameter name: which table of a file holding several (`--table`); nil for a file of one.
+  ///   Every table of the file is checked, whichever is read.
+  public init(bytes: UnsafeRawBufferPointer, path: String, table name: String? = nil) throws {
     let header = try SafetensorsHeader(bytes: bytes, path: path)
-    let metadata = try CheckpointMetadata(checking: header.metadata, path: path)
-    let rule = try RuleMetadata.rule(from: header.metadata, format: metadata.format, path: path)
-    try CheckpointLayoutRules.check(rule, path: path)
-    let tensors = try CheckpointTensors(header: header, rule: rule, path: path)
+    var checked: [(name: String?, metadata: CheckpointMetadata, rule: TableRule)] = []
+    for (tableName, entries) in try CheckpointTableEntries.tables(in: header.metadata, path: path) {
+      let metadata = try CheckpointMetadata(checking: entries, path: path)
+      let format = tableName == nil ? metadata.format : entries["terms"] == nil ? Checkpoint.formatName : Checkpoint.formatTwoName
+      var rule = try RuleMetadata.rule(from: entries, format: format, path: path)
+      rule.tensorPrefix = tableName.map { $0 + "." } ?? ""
+      try CheckpointLayoutRules.check(rule, path: path)
+      checked.append((tableName, metadata, rule))
+    }
+    let names = checked.compactMap(\.name)
+    let chosen: Int
+    if let name {
+      guard let index = checked.firstIndex(where: { $0.name == name }) else {
+        throw EmbCompressError.tableNotFound(path: path, name: name, candidates: names.map { "--table " + $0 })
+      }
+      chosen = index
+    } else {
+      guard checked.count == 1 else { throw EmbCompressError.ambiguousTable(path: path, candidates: names.map { "--table " + $0 }) }
+      chosen = 0
+    }
+    let allTensors = Set(checked.flatMap { $0.rule.tensors.map(\.name) })
+    let everyTable = try checked.map { try CheckpointTensors(header: header, rule: $0.rule, allowing: allTensors, path: path) }
+    guard Set(everyTable.map(\.precision)).count == 1 else {
+      throw EmbCompressError.malformed(path: path, detail: "its tables mix precisions; a .qr stores every table at one precision")
+    }
+    let tensors = everyTable[chosen]
+    let (metadata, rule) = (checked[chosen].metadata, checked[chosen].rule)
 
     let data = UnsafeRawBufferPointer(rebasing: bytes[header.dataOffset...])
     let digest = SHA256Hex.digest(of: data)
@@ -73,6 +103,8 @@ public struct CompressedTable: Sendable {
     self.tables = tables
     self.fileBytes = bytes.count
     self.tensorBytes = tensors.byteCount
+    self.tableName = checked[chosen].name
+    self.tableNames = names
   }
 
   /// The rows of the rebuilt table.

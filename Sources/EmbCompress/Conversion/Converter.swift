@@ -17,13 +17,79 @@ public enum Converter {
     _ request: ConversionRequest, progress: (@Sendable (Progress) -> Void)? = nil
   ) throws -> ConversionReport {
     let started = Date()
+    try checkOutputs(request)
+    let (checkpoint, fitted) = try fit(request, progress: progress)
+    var report = fitted
+    let header = checkpoint.encodedHeader()
+    report.checkpoint.bytes = header.count + checkpoint.tensorBytes
+    report.seconds = Date().timeIntervalSince(started)
+
+    // Every file is written before any appears, so an interruption or a full disk leaves none;
+    // the report goes in place last, so a checkpoint never stands without one.
+    let files = AtomicOutputSet()
+    try files.add(path: request.output, replacing: request.replaceExisting) { try checkpoint.write(header: header, to: $0) }
+    try ReportOutputs.add(report, reportPath: request.reportPath, htmlPath: request.htmlPath, to: files, replacing: request.replaceExisting)
+    try files.commit()
+    return report
+  }
+
+  /// Fits each of `tables` (tensor or dataset names in `request.input`) with the same options,
+  /// into one `.qr` file holding them all and one report with a section per table.
+  ///
+  /// Each table's fit and figures are those of a separate run on it alone.
+  public static func run(
+    _ request: ConversionRequest, tables names: [String], progress: (@Sendable (Progress) -> Void)? = nil
+  ) throws -> BundleReport {
+    let started = Date()
+    try checkOutputs(request)
+    guard !names.isEmpty else {
+      throw EmbCompressError.noTableFound(path: request.input, detail: "no table matches")
+    }
+    if request.htmlPath != nil {
+      throw EmbCompressError.invalidArguments(detail: "--html draws the report of one table; with several, read the JSON report")
+    }
+    if request.counts != nil && names.count > 1 {
+      throw EmbCompressError.invalidArguments(detail: "--counts gives one count per id of one table; it cannot weight \(names.count) tables")
+    }
+    var fitted: [(name: String, checkpoint: Checkpoint)] = []
+    var reports: [BundleReport.Table] = []
+    for (index, name) in names.enumerated() {
+      var single = request
+      single.inputOptions.name = name
+      let tableStarted = Date()
+      var (checkpoint, report) = try fit(single) { step in
+        progress?(Progress(phase: "table \(index + 1)/\(names.count) \(step.phase)", rowsDone: step.rowsDone, rowsTotal: step.rowsTotal))
+      }
+      report.seconds = Date().timeIntervalSince(tableStarted)
+      fitted.append((name, checkpoint))
+      reports.append(BundleReport.Table(name: name, report: report))
+    }
+    let bundle = CheckpointBundle(tables: fitted)
+    let header = bundle.encodedHeader()
+    var report = BundleReport(tables: reports, fileBytes: header.count + bundle.tensorBytes, seconds: 0)
+    report.seconds = Date().timeIntervalSince(started)
+
+    let files = AtomicOutputSet()
+    try files.add(path: request.output, replacing: request.replaceExisting) { try bundle.write(header: header, to: $0) }
+    try files.add(path: request.reportPath, replacing: request.replaceExisting, bytes: Array(try report.jsonData()))
+    try files.commit()
+    return report
+  }
+
+  private static func checkOutputs(_ request: ConversionRequest) throws {
     let outputs = [request.output, request.reportPath] + (request.htmlPath.map { [$0] } ?? [])
     let inputs = [request.input] + (request.counts.map { [$0.path] } ?? [])
     try ReportOutputs.check(outputs, inputs: inputs, replacing: request.replaceExisting)
     if let floor = request.counts?.floor, !(floor >= 0 && floor.isFinite) {
       throw EmbCompressError.invalidArguments(detail: "--counts-floor must be a finite number ≥ 0, not \(floor)")
     }
+  }
 
+  /// Reads, fits and measures the one table `request` names; the report's `bytes` counts the
+  /// tensors only until the caller knows the header.
+  private static func fit(
+    _ request: ConversionRequest, progress: (@Sendable (Progress) -> Void)?
+  ) throws -> (Checkpoint, ConversionReport) {
     let opened = try openTable(request.input, options: request.inputOptions)
     let info = opened.info
     let counts = try request.counts.map { try IdCounts(path: $0.path, dataset: $0.dataset, rows: info.rows) }
@@ -50,23 +116,14 @@ public enum Converter {
     let checkpoint = Checkpoint(
       tables: stored, precision: request.precision, source: info.name.map { name + ":" + $0 } ?? name,
       relativeError: evaluation.error.relativeFrobenius)
-    let header = checkpoint.encodedHeader()
-    var report = ConversionReport(
+    let report = ConversionReport(
       command: .convert, input: info,
       checkpoint: ConversionReport.Checkpoint(
-        path: request.output, bytes: header.count + checkpoint.tensorBytes, rule: rule, precision: request.precision),
+        path: request.output, bytes: checkpoint.tensorBytes, rule: rule, precision: request.precision),
       evaluation: evaluation,
       fit: ConversionReport.Fit(
         passes: fitted.passes, iterations: fitted.iterations, converged: fitted.converged, seconds: fitted.seconds),
       seconds: 0)
-    report.seconds = Date().timeIntervalSince(started)
-
-    // Every file is written before any appears, so an interruption or a full disk leaves none;
-    // the report goes in place last, so a checkpoint never stands without one.
-    let files = AtomicOutputSet()
-    try files.add(path: request.output, replacing: request.replaceExisting) { try checkpoint.write(header: header, to: $0) }
-    try ReportOutputs.add(report, reportPath: request.reportPath, htmlPath: request.htmlPath, to: files, replacing: request.replaceExisting)
-    try files.commit()
-    return report
+    return (checkpoint, report)
   }
 }

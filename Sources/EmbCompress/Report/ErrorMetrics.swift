@@ -17,9 +17,14 @@ public struct ErrorMetrics: Sendable, Equatable, Encodable {
   public var maxAbs: Double
   public var rowRelative: RowRelative
   public var cosine: Cosine
+  /// ‖E − Ê‖²_F and ‖E‖²_F, so figures over several tables can be combined exactly.
+  public var squaredError: Double
+  public var squaredNorm: Double
 
   public init(_ errors: RowErrors) {
     relativeFrobenius = RowErrors.relative(errorSquared: errors.squaredError, normSquared: errors.squaredNorm)
+    squaredError = errors.squaredError
+    squaredNorm = errors.squaredNorm
     mse = errors.squaredError / Double(max(1, errors.valueCount))
     maxAbs = errors.maxAbsoluteError
     let relative = errors.relative.sorted()

@@ -22,6 +22,8 @@ public struct TableRule: Sendable, Equatable {
   public var projectionRank: Int?
   /// How many rows are stored exactly, with their ids.
   public var exactRowCount: Int
+  /// Put before every tensor name: `NAME.` for table NAME of a file holding several tables.
+  public var tensorPrefix = ""
 
   public init(
     rows: Int, dim: Int, scheme: PartitionScheme, terms: [CompositionalLayout], projectionRank: Int? = nil,
@@ -109,15 +111,15 @@ public struct TableRule: Sendable, Equatable {
     var tensors: [RuleTensor] = []
     for (t, term) in terms.enumerated() {
       for (j, partition) in term.partitions.enumerated() {
-        tensors.append(RuleTensor(name: partition.tensor, shape: [partition.modulus, partition.dim], role: .table(term: t, partition: j)))
+        tensors.append(RuleTensor(name: tensorPrefix + partition.tensor, shape: [partition.modulus, partition.dim], role: .table(term: t, partition: j)))
       }
     }
     if let rank = projectionRank {
-      tensors.append(RuleTensor(name: Self.projectionTensor, shape: [rank, dim], role: .projection))
+      tensors.append(RuleTensor(name: tensorPrefix + Self.projectionTensor, shape: [rank, dim], role: .projection))
     }
     if exactRowCount > 0 {
-      tensors.append(RuleTensor(name: Self.exactIDsTensor, shape: [exactRowCount], role: .exactIDs))
-      tensors.append(RuleTensor(name: Self.exactRowsTensor, shape: [exactRowCount, dim], role: .exactRows))
+      tensors.append(RuleTensor(name: tensorPrefix + Self.exactIDsTensor, shape: [exactRowCount], role: .exactIDs))
+      tensors.append(RuleTensor(name: tensorPrefix + Self.exactRowsTensor, shape: [exactRowCount, dim], role: .exactRows))
     }
     return tensors
   }

@@ -116,14 +116,14 @@ public final class HDF5TableSource: TableSource {
 
   /// Refuses files without the HDF5 signature before libhdf5 sees them, with the usual
   /// missing-file and permission errors.
-  private static func checkSignature(path: String) throws {
+  static func checkSignature(path: String) throws {
     guard TableFormat(signature: try FilePrefix.read(path, count: 8)) == .hdf5 else {
       throw EmbCompressError.notHDF5(path: path)
     }
   }
 
   /// Every dataset in the file, in name order, with its shape and type.
-  private static func datasets(in file: hid_t, path: String) throws -> [HDF5Dataset] {
+  static func datasets(in file: hid_t, path: String) throws -> [HDF5Dataset] {
     final class Box { var paths: [String] = [] }
     let box = Box()
     let unmanaged = Unmanaged.passRetained(box)
