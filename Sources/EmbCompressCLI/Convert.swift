@@ -36,11 +36,14 @@ extension EmbCompressCommand {
     }
 
     func run() throws {
-      let request = ConversionRequest(
+      try inputOptions.checkApplicable(
+        to: input, subcommand: "convert", scheme: fitOptions.scheme, operation: fitOptions.operation)
+      var request = ConversionRequest(
         input: input, inputOptions: inputOptions.openOptions, output: output, reportPath: reportOptions.report,
         htmlPath: reportOptions.html, scheme: fitOptions.scheme, operation: fitOptions.operation,
         sizing: fitOptions.sizing, concatDims: fitOptions.concatDims?.values, precision: fitOptions.precision,
         fit: fitOptions.options, replaceExisting: force)
+      request.commandLine = CommandLine.arguments
       try reportOptions.present(reportPath: request.reportPath, htmlPath: request.htmlPath) { progress in
         try Converter.run(request, progress: progress)
       }

@@ -36,6 +36,16 @@ struct InputOptions: ParsableArguments {
     if let rows, rows < 1 { throw ValidationError("--rows must be at least 1, not \(rows)") }
   }
 
+  /// Refuses the options given that do not apply to `input`'s format (`--format`, or what
+  /// detection finds) or, for a fit, to its scheme and operation; see `OptionApplicability`.
+  func checkApplicable(
+    to input: String, subcommand: String, scheme: PartitionScheme? = nil, operation: CombineOperation? = nil
+  ) throws {
+    let format = try reportingErrors { try self.format ?? detectFormat(input) }
+    try OptionApplicability.check(
+      in: .init(input: input, format: format, scheme: scheme, operation: operation, subcommand: subcommand))
+  }
+
   var openOptions: TableOpenOptions {
     TableOpenOptions(
       format: format, name: dataset ?? tensor,

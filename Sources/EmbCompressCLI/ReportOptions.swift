@@ -15,8 +15,17 @@ struct ReportOptions: ParsableArguments {
   @Flag(help: "Print nothing on success.")
   var quiet = false
 
+  @Flag(help: "Show progress even when stderr is not a terminal, as a plain line every few seconds (CI logs, notebooks).")
+  var progress = false
+
   func validate() throws {
     if json && quiet { throw ValidationError("--json and --quiet exclude each other") }
+  }
+
+  /// A bar on a terminal unless `--quiet`; plain lines when `--progress` asks for them elsewhere.
+  var progressMode: ProgressBar.Mode {
+    if ProgressBar.stderrIsTerminal { return quiet && !progress ? .off : .terminal }
+    return progress ? .lines(interval: ProgressBar.lineInterval) : .off
   }
 
   /// Runs `job` with a progress bar on a terminal, then prints the report as asked; library
@@ -26,9 +35,9 @@ struct ReportOptions: ParsableArguments {
     _ job: (@escaping @Sendable (Converter.Progress) -> Void) throws -> ConversionReport
   ) throws {
     InterruptHandler.install()
-    let bar = ProgressBar(enabled: !quiet && ProgressBar.stderrIsTerminal)
+    let bar = ProgressBar(mode: progressMode)
     let result = try reportingErrors {
-      try job { bar.update(phase: $0.phase, done: $0.rowsDone, total: $0.rowsTotal) }
+      try job { bar.update($0) }
     }
     bar.finish()
     if json {

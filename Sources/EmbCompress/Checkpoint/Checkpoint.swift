@@ -66,6 +66,7 @@ public struct Checkpoint: Sendable {
       ("source", source),
       ("relative_error", String(relativeError)),
       ("sha256", digest),
+      ("producer", EmbCompressVersion.producer),
     ])
   }
 

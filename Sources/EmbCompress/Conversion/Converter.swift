@@ -8,9 +8,34 @@ import Foundation
 public enum Converter {
   /// What the converter is doing, for a progress display.
   public struct Progress: Sendable {
+    /// `fit pass N`, `measure` or `neighbours`.
     public var phase: String
+    /// Rows of this pass done and in all; for `neighbours`, searches instead of rows.
     public var rowsDone: Int
     public var rowsTotal: Int
+    /// This pass over the rows of the whole run, from 1: the fit's passes, then the measuring
+    /// pass (the neighbour check, which reads no rows, counts as the last).
+    public var pass = 1
+    /// The passes the run takes, as far as is known now.
+    public var passes = 1
+    /// True while an iterative fit runs: it stops when it converges, so `passes` is a lower
+    /// bound that grows with each of its passes.
+    public var passesMayGrow = false
+    /// What a fit pass computes, such as `gram` or `als`.
+    public var detail: String?
+
+    public init(
+      phase: String, rowsDone: Int, rowsTotal: Int, pass: Int = 1, passes: Int = 1, passesMayGrow: Bool = false,
+      detail: String? = nil
+    ) {
+      self.phase = phase
+      self.rowsDone = rowsDone
+      self.rowsTotal = rowsTotal
+      self.pass = pass
+      self.passes = passes
+      self.passesMayGrow = passesMayGrow
+      self.detail = detail
+    }
   }
 
   public static func run(
@@ -27,15 +52,14 @@ public enum Converter {
       concatDims: request.concatDims, inputBytesPerValue: info.elementType.byteSize,
       storedBytesPerValue: request.precision.byteSize)
 
-    let fitted = try CompositionalFitter.fit(opened, layout: layout, options: request.fit) { step in
-      progress?(Progress(phase: "fit pass \(step.pass)", rowsDone: step.rowsDone, rowsTotal: step.rowsTotal))
-    }
+    let run = RunProgress(layout: layout, handler: progress)
+    let fitted = try CompositionalFitter.fit(opened, layout: layout, options: request.fit) { run.fit($0) }
     let stored = fitted.tables.rounded(to: request.precision)
     let options = EvaluationOptions(
       seed: request.fit.seed, threads: request.fit.threads, maxBlockBytes: request.fit.maxBlockBytes,
       memoryBudget: request.fit.memoryBudget)
     let evaluation = try TableEvaluator.evaluate(opened, against: stored, precision: request.precision, options: options) {
-      progress?(Progress(phase: $0, rowsDone: $1, rowsTotal: $2))
+      run.evaluation($0, $1, $2)
     }
 
     let name = request.input.split(separator: "/").last.map(String.init) ?? request.input
@@ -52,6 +76,7 @@ public enum Converter {
       fit: ConversionReport.Fit(
         passes: fitted.passes, iterations: fitted.iterations, converged: fitted.converged, seconds: fitted.seconds),
       seconds: 0)
+    report.commandLine = request.commandLine
     report.seconds = Date().timeIntervalSince(started)
 
     // Every file is written before any appears, so an interruption or a full disk leaves none;
