@@ -35,12 +35,12 @@ enum ModelFileFormat: Equatable {
 
   /// The one-line refusal (after the path).
   var refusal: String {
-    let export = "export the tables as safetensors, e.g. safetensors.torch.save_file(model.state_dict(), \"model.safetensors\"), and pass --tensor NAME"
+    let export = "export it: safetensors.torch.save_file(model.state_dict(), \"model.safetensors\"), then pass --tensor NAME"
     switch self {
-    case .pytorchZip: return "a PyTorch checkpoint (zip with data.pkl), which embcompress does not read (it would mean unpickling); \(export)"
-    case .pickle: return "a Python pickle (a legacy PyTorch checkpoint?), which embcompress does not read (it would mean unpickling); \(export)"
+    case .pytorchZip: return "a PyTorch checkpoint (zip with data.pkl), which embcompress does not read; \(export)"
+    case .pickle: return "a Python pickle (a legacy PyTorch checkpoint?), which embcompress does not read; \(export)"
     case .onnx:
-      return "an ONNX model, which embcompress does not read; save the initializers as safetensors, e.g. safetensors.numpy.save_file({t.name: onnx.numpy_helper.to_array(t) for t in model.graph.initializer}, \"model.safetensors\")"
+      return "an ONNX model, which embcompress does not read; export its initializers: safetensors.numpy.save_file({t.name: onnx.numpy_helper.to_array(t) for t in model.graph.initializer}, \"model.safetensors\")"
     }
   }
 
