@@ -33,6 +33,10 @@ import Testing
 
     let table = try CompressedTable(contentsOf: out)
     #expect(table.metadata.entries["producer"] == "embcompress \(version)")
+    let inspected = try CommandRunner.run(["inspect", out, "--json"])
+    let summary = try #require(try JSONSerialization.jsonObject(with: Data(inspected.stdout.utf8)) as? [String: Any])
+    #expect(summary["producer"] as? String == "embcompress \(version)")
+    #expect(try CommandRunner.run(["inspect", out]).stdout.contains("  producer        embcompress \(version)\n"))
   }
 
   @Test func evaluateRecordsItsOwnCommand() throws {
