@@ -28,21 +28,38 @@ enum OptionApplicability {
     var subcommand: String
   }
 
-  /// Option → the scopes it needs, all of them. Options not listed apply everywhere they parse.
-  static let rules: [(option: String, scopes: [Scope])] = [
-    ("--dataset", [.formats([.hdf5])]),
-    ("--tensor", [.formats([.safetensors])]),
-    ("--dim", [.formats([.raw])]),
-    ("--dtype", [.formats([.raw])]),
-    ("--endian", [.formats([.raw])]),
-    ("--offset", [.formats([.raw])]),
-    ("--rows", [.formats([.raw])]),
-    // hash has one partition: nothing to combine.
-    ("--operation", [.schemes([.qr, .gqr, .crt])]),
-    ("--concat-dims", [.schemes([.qr, .gqr, .crt]), .operations([.concat])]),
-    ("--collisions", [.schemes([.qr, .hash])]),
-    ("--moduli", [.schemes([.gqr, .crt])]),
-    ("--partitions", [.schemes([.gqr, .crt])]),
+  /// One option and where it applies.
+  struct Rule {
+    var option: String
+    /// All must hold.
+    var scopes: [Scope]
+    /// When true, the option is accepted even where it does not apply: for a value that changes
+    /// nothing there (`--operation mult` with hash, which records mult), so scripts that pass
+    /// one value for every scheme keep working.
+    var harmless: @Sendable (Context) -> Bool = { _ in false }
+
+    init(_ option: String, _ scopes: [Scope], harmless: @escaping @Sendable (Context) -> Bool = { _ in false }) {
+      self.option = option
+      self.scopes = scopes
+      self.harmless = harmless
+    }
+  }
+
+  /// Option → the scopes it needs. Options not listed apply everywhere they parse.
+  static let rules: [Rule] = [
+    Rule("--dataset", [.formats([.hdf5])]),
+    Rule("--tensor", [.formats([.safetensors])]),
+    Rule("--dim", [.formats([.raw])]),
+    Rule("--dtype", [.formats([.raw])]),
+    Rule("--endian", [.formats([.raw])]),
+    Rule("--offset", [.formats([.raw])]),
+    Rule("--rows", [.formats([.raw])]),
+    // hash has one partition: nothing to combine, so only the default (what it records) passes.
+    Rule("--operation", [.schemes([.qr, .gqr, .crt])], harmless: { $0.operation == .mult }),
+    Rule("--concat-dims", [.schemes([.qr, .gqr, .crt]), .operations([.concat])]),
+    Rule("--collisions", [.schemes([.qr, .hash])]),
+    Rule("--moduli", [.schemes([.gqr, .crt])]),
+    Rule("--partitions", [.schemes([.gqr, .crt])]),
   ]
 
   /// Options that may be given more than once (none yet: every option takes one value).
@@ -51,7 +68,7 @@ enum OptionApplicability {
   /// - Throws: `UsageError` for the first option in `given` (in rule order) whose scopes do not
   ///   hold in `context`.
   static func check(_ given: GivenOptions = .commandLine, in context: Context) throws {
-    for rule in rules where given.contains(rule.option) {
+    for rule in rules where given.contains(rule.option) && !rule.harmless(context) {
       for scope in rule.scopes {
         if let refusal = refusal(rule.option, scope, context) {
           throw UsageError(refusal, hint: UsageError.helpHint(context.subcommand))
