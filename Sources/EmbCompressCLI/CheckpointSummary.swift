@@ -24,6 +24,8 @@ struct CheckpointSummary: Encodable {
   /// The float32 input's bytes (rows × dim × 4) over the tensor bytes.
   var compressionRatio: Double
   var source: String
+  /// What wrote the file (`embcompress 0.1.0`); nil for a writer that does not say.
+  var producer: String?
   var relativeError: Double
   var sha256: String
   /// Always true: a checkpoint whose digest does not match is refused before this exists.
@@ -47,6 +49,7 @@ struct CheckpointSummary: Encodable {
     tensorBytes = table.tensorBytes
     compressionRatio = table.compressionRatio
     source = table.metadata.source
+    producer = table.metadata.entries["producer"]
     relativeError = table.metadata.relativeError
     sha256 = table.metadata.sha256
     sha256Verified = true
@@ -56,7 +59,33 @@ struct CheckpointSummary: Encodable {
     case path, table, tables, format, rows, dim, scheme, operation, partitions, terms, precision
     case projectionRank = "projection_rank", exactRows = "exact_rows"
     case fileBytes = "file_bytes", tensorBytes = "tensor_bytes", compressionRatio = "compression_ratio"
-    case source, relativeError = "relative_error", sha256, sha256Verified = "sha256_verified"
+    case source, producer, relativeError = "relative_error", sha256, sha256Verified = "sha256_verified"
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(path, forKey: .path)
+    try container.encode(format, forKey: .format)
+    try container.encode(rows, forKey: .rows)
+    try container.encode(dim, forKey: .dim)
+    try container.encode(scheme, forKey: .scheme)
+    try container.encode(operation, forKey: .operation)
+    try container.encode(partitions, forKey: .partitions)
+    try container.encode(terms, forKey: .terms)
+    try container.encodeIfPresent(projectionRank, forKey: .projectionRank)
+    try container.encode(exactRows, forKey: .exactRows)
+    try container.encodeIfPresent(table, forKey: .table)
+    try container.encodeIfPresent(tables, forKey: .tables)
+    try container.encode(precision, forKey: .precision)
+    try container.encode(fileBytes, forKey: .fileBytes)
+    try container.encode(tensorBytes, forKey: .tensorBytes)
+    try container.encode(compressionRatio, forKey: .compressionRatio)
+    try container.encode(source, forKey: .source)
+    // An explicit null when the writer did not say, so the key is always there.
+    try container.encode(producer, forKey: .producer)
+    try container.encode(relativeError, forKey: .relativeError)
+    try container.encode(sha256, forKey: .sha256)
+    try container.encode(sha256Verified, forKey: .sha256Verified)
   }
 
   /// Aligned text, as `info` prints it.
@@ -95,6 +124,7 @@ struct CheckpointSummary: Encodable {
       ("tensor bytes", "\(TextTable.grouped(tensorBytes)) (\(TextTable.byteSize(tensorBytes)))"),
       ("compression", String(format: "%.2f× vs float32 (%@)", compressionRatio, TextTable.byteSize(rows * dim * 4))),
       ("source", UntrustedText.escaped(source)),
+      ("producer", producer.map(UntrustedText.escaped) ?? "(not recorded)"),
       ("relative error", String(format: "%.6g", relativeError)),
       ("sha256", "\(sha256) (verified)"),
     ]

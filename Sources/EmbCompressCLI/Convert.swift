@@ -39,13 +39,16 @@ extension EmbCompressCommand {
     }
 
     func run() throws {
-      let request = ConversionRequest(
+      try inputOptions.checkApplicable(
+        to: input, subcommand: "convert", scheme: fitOptions.scheme, operation: fitOptions.operation)
+      var request = ConversionRequest(
         input: input, inputOptions: inputOptions.openOptions, output: output, reportPath: reportOptions.report,
         htmlPath: reportOptions.html, scheme: fitOptions.scheme, operation: fitOptions.operation,
         sizing: fitOptions.sizing, concatDims: fitOptions.concatDims?.values, terms: family.terms,
         projectionRank: family.project, exactRows: family.exactRows, counts: family.countsRequest,
         precision: fitOptions.precision,
         fit: fitOptions.options, replaceExisting: force)
+      request.commandLine = CommandLine.arguments
       if let tables = try reportingErrors({ try inputOptions.tables(in: input) }) {
         try reportOptions.present(bundle: output, reportPath: request.reportPath) { progress in
           try Converter.run(request, tables: tables, progress: progress)

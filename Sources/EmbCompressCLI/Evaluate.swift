@@ -48,9 +48,11 @@ extension EmbCompressCommand {
     func run() throws {
       var options = EvaluationOptions(seed: seed, threads: threads)
       if let memory { options.memoryBudget = memory.bytes }
-      let request = EvaluationRequest(
+      try inputOptions.checkApplicable(to: input, subcommand: "evaluate")
+      var request = EvaluationRequest(
         input: input, inputOptions: inputOptions.openOptions, checkpoint: checkpoint, reportPath: reportOptions.report,
         htmlPath: reportOptions.html, options: options, replaceExisting: force)
+      request.commandLine = CommandLine.arguments
       try reportOptions.present(reportPath: request.reportPath, htmlPath: request.htmlPath) { progress in
         try CheckpointEvaluator.run(request, progress: progress)
       }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import EmbCompress
 
 /// The options that choose and tune the compositional fit.
@@ -45,11 +46,13 @@ struct FitArguments: ParsableArguments {
   func validate() throws {
     let given = [collisions != nil, moduli != nil, partitions != nil, ratio != nil].filter { $0 }.count
     if given > 1 { throw ValidationError("--collisions, --moduli, --partitions and --ratio exclude each other; give one") }
-    if concatDims != nil && operation != .concat { throw ValidationError("--concat-dims only applies to --operation concat") }
     if maxIterations < 1 { throw ValidationError("--max-iterations must be at least 1") }
     if !(tolerance >= 0) || !tolerance.isFinite { throw ValidationError("--tolerance must be a non-negative number") }
     if threads < 1 { throw ValidationError("--threads must be at least 1") }
-    if let ratio, !(ratio > 0) || !ratio.isFinite { throw ValidationError("--ratio must be a positive number") }
+    // R is how many times smaller the tables are than the input: 1 or less cannot compress.
+    if let ratio, !(ratio > 1) || !ratio.isFinite {
+      throw ValidationError("--ratio must be above 1 (R times smaller than the input), not \(String(format: "%g", ratio))")
+    }
   }
 
   var sizing: Sizing? {

@@ -16,6 +16,7 @@ extension EmbCompressCommand {
     var json = false
 
     func run() throws {
+      try inputOptions.checkApplicable(to: input, subcommand: "info")
       let summary = try reportingErrors {
         try TableSummary(measuring: openTable(input, options: inputOptions.openOptions))
       }

@@ -50,6 +50,16 @@ struct InputOptions: ParsableArguments {
     return try TableCatalog.names(in: path, format: format, matching: allTables ? nil : name)
   }
 
+  /// Refuses the options given that do not apply to `input`'s format (`--format`, or what
+  /// detection finds) or, for a fit, to its scheme and operation; see `OptionApplicability`.
+  func checkApplicable(
+    to input: String, subcommand: String, scheme: PartitionScheme? = nil, operation: CombineOperation? = nil
+  ) throws {
+    let format = try reportingErrors { try self.format ?? detectFormat(input) }
+    try OptionApplicability.check(
+      in: .init(input: input, format: format, scheme: scheme, operation: operation, subcommand: subcommand))
+  }
+
   var openOptions: TableOpenOptions {
     TableOpenOptions(
       format: format, name: dataset ?? tensor,

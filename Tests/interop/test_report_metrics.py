@@ -284,6 +284,6 @@ def test_evaluate_writes_the_same_figures(tmp_path):
     assert result.returncode == 0, result.stderr
     first = json.loads((tmp_path / "out.qr.report.json").read_text())
     second = json.loads(again.read_text())
-    assert second["fit"] is None and second["command"] == "evaluate"
+    assert second["fit"] is None and second["subcommand"] == "evaluate"
     for key in ["error", "baselines", "neighbors", "worst_rows", "histogram", "compression_ratio"]:
         assert first[key] == second[key], key

@@ -52,7 +52,8 @@ public struct Checkpoint: Sendable {
     let digest = hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     var writer = SafetensorsWriter()
     declareTensors(in: &writer)
-    return writer.headerBytes(metadata: [("format", format)] + tableEntries + [("sha256", digest)])
+    return writer.headerBytes(
+      metadata: [("format", format)] + tableEntries + [("sha256", digest), ("producer", EmbCompressVersion.producer)])
   }
 
   /// The metadata that describes this table alone: its rule, source and error.

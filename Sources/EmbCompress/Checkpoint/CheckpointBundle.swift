@@ -34,7 +34,11 @@ public struct CheckpointBundle: Sendable {
       tables.map { name, checkpoint in
         (name, JSONText.object(checkpoint.tableEntries.map { ($0.0, JSONText.string($0.1)) }))
       })
-    return writer.headerBytes(metadata: [("format", Checkpoint.formatTwoName), ("tables", entries), ("sha256", digest)])
+    return writer.headerBytes(
+      metadata: [
+        ("format", Checkpoint.formatTwoName), ("tables", entries), ("sha256", digest),
+        ("producer", EmbCompressVersion.producer),
+      ])
   }
 
   /// The data section in file order: each table's tensors in turn.

@@ -24,15 +24,17 @@ public enum CheckpointEvaluator {
         path: request.input, rows: info.rows, dim: info.dim, checkpoint: request.checkpoint,
         checkpointRows: table.rows, checkpointDim: table.dim)
     }
+    let run = RunProgress(handler: progress)
     let evaluation = try TableEvaluator.evaluate(
       opened, against: table.tables, precision: table.precision, options: request.options
-    ) { progress?(Converter.Progress(phase: $0, rowsDone: $1, rowsTotal: $2)) }
+    ) { run.evaluation($0, $1, $2) }
 
     var report = ConversionReport(
       command: .evaluate, input: info,
       checkpoint: ConversionReport.Checkpoint(
         path: request.checkpoint, bytes: table.fileBytes, rule: table.rule, precision: table.precision),
       evaluation: evaluation, fit: nil, seconds: 0)
+    report.commandLine = request.commandLine
     report.seconds = Date().timeIntervalSince(started)
 
     let files = AtomicOutputSet()

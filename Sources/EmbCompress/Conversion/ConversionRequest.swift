@@ -25,6 +25,8 @@ public struct ConversionRequest: Sendable {
   public var fit: FitOptions
   /// Replace an existing output or report (`--force`).
   public var replaceExisting: Bool
+  /// The command line to record in the report (`command`); the CLI passes its argv.
+  public var commandLine: [String]? = nil
 
   public init(
     input: String, inputOptions: TableOpenOptions = TableOpenOptions(), output: String, reportPath: String? = nil,

@@ -8,9 +8,34 @@ import Foundation
 public enum Converter {
   /// What the converter is doing, for a progress display.
   public struct Progress: Sendable {
+    /// `fit pass N`, `measure` or `neighbours`.
     public var phase: String
+    /// Rows of this pass done and in all; for `neighbours`, searches instead of rows.
     public var rowsDone: Int
     public var rowsTotal: Int
+    /// This pass over the rows of the whole run, from 1: the fit's passes, then the measuring
+    /// pass (the neighbour check, which reads no rows, counts as the last).
+    public var pass = 1
+    /// The passes the run takes, as far as is known now.
+    public var passes = 1
+    /// True while an iterative fit runs: it stops when it converges, so `passes` is a lower
+    /// bound that grows with each of its passes.
+    public var passesMayGrow = false
+    /// What a fit pass computes, such as `gram` or `als`.
+    public var detail: String?
+
+    public init(
+      phase: String, rowsDone: Int, rowsTotal: Int, pass: Int = 1, passes: Int = 1, passesMayGrow: Bool = false,
+      detail: String? = nil
+    ) {
+      self.phase = phase
+      self.rowsDone = rowsDone
+      self.rowsTotal = rowsTotal
+      self.pass = pass
+      self.passes = passes
+      self.passesMayGrow = passesMayGrow
+      self.detail = detail
+    }
   }
 
   public static func run(
@@ -58,7 +83,9 @@ public enum Converter {
       single.inputOptions.name = name
       let tableStarted = Date()
       var (checkpoint, report) = try fit(single) { step in
-        progress?(Progress(phase: "table \(index + 1)/\(names.count) \(step.phase)", rowsDone: step.rowsDone, rowsTotal: step.rowsTotal))
+        var step = step
+        step.phase = "table \(index + 1)/\(names.count) \(step.phase)"
+        progress?(step)
       }
       report.seconds = Date().timeIntervalSince(tableStarted)
       fitted.append((name, checkpoint))
@@ -101,22 +128,21 @@ public enum Converter {
 
     // The fit floors the counts; the report weighs its figures by the counts as given.
     let weights = request.counts.flatMap { counts?.weights(floor: $0.floor) }
-    let fitted = try RuleFitter.fit(opened, rule: rule, weights: weights, options: request.fit) { step in
-      progress?(Progress(phase: "fit pass \(step.pass)", rowsDone: step.rowsDone, rowsTotal: step.rowsTotal))
-    }
+    let run = RunProgress(rule: rule, handler: progress)
+    let fitted = try RuleFitter.fit(opened, rule: rule, weights: weights, options: request.fit) { run.fit($0) }
     let stored = fitted.tables.rounded(to: request.precision)
     let options = EvaluationOptions(
       seed: request.fit.seed, threads: request.fit.threads, maxBlockBytes: request.fit.maxBlockBytes,
       memoryBudget: request.fit.memoryBudget)
     let evaluation = try TableEvaluator.evaluate(opened, against: stored, precision: request.precision, options: options) {
-      progress?(Progress(phase: $0, rowsDone: $1, rowsTotal: $2))
+      run.evaluation($0, $1, $2)
     }
 
     let name = request.input.split(separator: "/").last.map(String.init) ?? request.input
     let checkpoint = Checkpoint(
       tables: stored, precision: request.precision, source: info.name.map { name + ":" + $0 } ?? name,
       relativeError: evaluation.error.relativeFrobenius)
-    let report = ConversionReport(
+    var report = ConversionReport(
       command: .convert, input: info,
       checkpoint: ConversionReport.Checkpoint(
         path: request.output, bytes: checkpoint.tensorBytes, rule: rule, precision: request.precision),
@@ -124,6 +150,7 @@ public enum Converter {
       fit: ConversionReport.Fit(
         passes: fitted.passes, iterations: fitted.iterations, converged: fitted.converged, seconds: fitted.seconds),
       seconds: 0)
+    report.commandLine = request.commandLine
     return (checkpoint, report)
   }
 }

@@ -12,6 +12,8 @@ public struct EvaluationRequest: Sendable {
   public var options: EvaluationOptions
   /// Replace an existing report (`--force`).
   public var replaceExisting: Bool
+  /// The command line to record in the report (`command`); the CLI passes its argv.
+  public var commandLine: [String]? = nil
 
   public init(
     input: String, inputOptions: TableOpenOptions = TableOpenOptions(), checkpoint: String, reportPath: String? = nil,

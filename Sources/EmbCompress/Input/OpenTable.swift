@@ -13,12 +13,18 @@ public func openTable(_ path: String, options: TableOpenOptions = TableOpenOptio
   }
 }
 
-/// The format of `path` by signature, then extension.
+/// The format of `path` by signature, then extension. PyTorch and ONNX files are refused, by
+/// content, before the extension is looked at: a `pytorch_model.bin` is not raw floats.
 public func detectFormat(_ path: String) throws -> TableFormat {
-  if let format = TableFormat(signature: try FilePrefix.read(path, count: 16)) { return format }
+  let prefix = try FilePrefix.read(path, count: ModelFileFormat.prefixBytes)
+  if let format = TableFormat(signature: prefix) { return format }
   let name = path.split(separator: "/").last.map(String.init) ?? path
-  if let dot = name.lastIndex(of: "."), let format = TableFormat(pathExtension: String(name[name.index(after: dot)...])) {
-    return format
+  let pathExtension = name.lastIndex(of: ".").map { String(name[name.index(after: $0)...]) } ?? ""
+  if let model = try ModelFileFormat(
+    prefix: prefix, tail: { try FilePrefix.readTail(path, count: ModelFileFormat.tailBytes) }, pathExtension: pathExtension)
+  {
+    throw EmbCompressError.noTableFound(path: path, detail: model.refusal)
   }
+  if let format = TableFormat(pathExtension: pathExtension) { return format }
   throw EmbCompressError.unrecognizedFormat(path: path)
 }

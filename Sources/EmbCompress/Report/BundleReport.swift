@@ -44,13 +44,21 @@ public struct BundleReport: Sendable, Encodable {
   }
 
   public var format = "embcompress.report/1"
+  public var tool = ConversionReport.Tool()
+  /// The command line that made the report, program name first; nil from the library.
+  public var commandLine: [String]?
   public var tables: [Table]
   public var totals: Totals
   /// Wall time of the whole command.
   public var seconds: Double
 
+  private enum CodingKeys: String, CodingKey {
+    case format, tool, commandLine = "command", tables, totals, seconds
+  }
+
   public init(tables: [Table], fileBytes: Int, seconds: Double) {
     self.tables = tables
+    commandLine = tables.first?.report.commandLine
     let reports = tables.map(\.report)
     let inputBytes = reports.reduce(0) { $0 + $1.input.bytes }
     let tensorBytes = reports.reduce(0) { $0 + $1.checkpoint.tensorBytes }

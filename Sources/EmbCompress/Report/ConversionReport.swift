@@ -80,8 +80,19 @@ public struct ConversionReport: Sendable, Encodable {
     case evaluate
   }
 
+  /// What made the report: `embcompress` and its version (`EmbCompressVersion`).
+  public struct Tool: Sendable, Encodable {
+    public var name = EmbCompressVersion.name
+    public var version = EmbCompressVersion.version
+  }
+
   public var format = "embcompress.report/1"
+  public var tool = Tool()
+  /// Which command made the report; the JSON calls it `subcommand`, since `command` is the argv.
   public var command: Command
+  /// The command line that made the report, program name first (JSON `command`); nil when the
+  /// library was called without one.
+  public var commandLine: [String]?
   public var input: TableInfo
   public var checkpoint: Checkpoint
   /// rows · dim · input element size / checkpoint tensor bytes.
@@ -121,14 +132,18 @@ public struct ConversionReport: Sendable, Encodable {
   public var fitLabel: String { "\(checkpoint.scheme.rawValue)-\(checkpoint.operation.rawValue)" }
 
   private enum CodingKeys: String, CodingKey {
-    case format, command, input, checkpoint, compressionRatio = "compression_ratio", error, histogram
+    case format, tool, command = "subcommand", commandLine = "command", verdict, input, checkpoint, compressionRatio = "compression_ratio", error, histogram
     case worstRows = "worst_rows", baselines, baselinesOmitted = "baselines_omitted", neighbors, fit, seconds
   }
 
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(format, forKey: .format)
+    try container.encode(tool, forKey: .tool)
     try container.encode(command, forKey: .command)
+    try container.encode(commandLine, forKey: .commandLine)
+    // The summary's verdict sentence, from the same code, so scripts need not re-derive it.
+    try container.encode(BaselineComparison(self).verdict, forKey: .verdict)
     try container.encode(input, forKey: .input)
     try container.encode(checkpoint, forKey: .checkpoint)
     try container.encode(compressionRatio, forKey: .compressionRatio)

@@ -22,8 +22,8 @@ import Testing
 
     let first = try json(out + ".report.json")
     let second = try json(again)
-    #expect(first["command"] as? String == "convert")
-    #expect(second["command"] as? String == "evaluate")
+    #expect(first["subcommand"] as? String == "convert")
+    #expect(second["subcommand"] as? String == "evaluate")
     #expect(second["fit"] is NSNull)
     #expect(first["fit"] is [String: Any])
     for key in ["error", "baselines", "baselines_omitted", "neighbors", "worst_rows", "histogram", "compression_ratio", "input"] {
@@ -60,7 +60,7 @@ import Testing
     let forced = try CommandRunner.run(["evaluate", Self.real, out, "--force", "--json"])
     #expect(forced.status == 0)
     let printed = try #require(try JSONSerialization.jsonObject(with: Data(forced.stdout.utf8)) as? [String: Any])
-    #expect(printed["command"] as? String == "evaluate")
+    #expect(printed["subcommand"] as? String == "evaluate")
     #expect(try DenseTableFile.listing(directory) == ["out.qr", "out.qr.report.json"])
   }
 
