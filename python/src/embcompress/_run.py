@@ -55,8 +55,9 @@ def run(*args, timeout: Optional[float] = None) -> Any:
     if result.returncode != 0:
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         message = lines[-1].strip() if lines else f"embcompress exited with {result.returncode}"
-        if message.startswith("Error: "):
-            message = message[len("Error: "):]
+        for prefix in ("embcompress: ", "Error: "):
+            if message.startswith(prefix):
+                message = message[len(prefix):]
         raise EmbCompressError(message, result.returncode, result.stderr, argv)
     if not wants_json:
         return result.stdout.strip()
