@@ -17,6 +17,8 @@ from package_cases import same_bits
 from qr_rule import run
 from qr_writer import documented_lookup, format2, write
 
+pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:FutureWarning")
+
 CASES = {
     "qr-mult-2terms-f32": dict(rows=120, dim=8, scheme="qr", moduli=[12, 10], terms=2, dtype="F32"),
     "gqr-mult-3terms-projection-bf16": dict(rows=100, dim=10, scheme="gqr", moduli=[5, 5, 4], terms=3, rank=5,

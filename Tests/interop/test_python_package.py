@@ -5,6 +5,8 @@ judges them; and `embcompress.run`."""
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -138,7 +140,7 @@ def test_damaged_files_are_judged_as_the_swift_reader_judges_them(tmp_path, conv
                FIXTURES / "bad-qr" / "good_qr_mult_f32.qr"]
     accepted = refused = 0
     for source in sources:
-        for n, data in enumerate(damaged_versions(Path(source).read_bytes(), rng, 60)):
+        for n, data in enumerate(damaged_versions(Path(source).read_bytes(), rng, 40)):
             path = tmp_path / f"damaged-{n}.qr"
             path.write_bytes(data)
             try:
@@ -155,7 +157,15 @@ def test_damaged_files_are_judged_as_the_swift_reader_judges_them(tmp_path, conv
                 assert result.returncode == 0, f"the package loads what the binary refuses: {result.stderr}"
                 assert same_bits(table.expand(), np.fromfile(out, dtype="<f4").reshape(table.rows, table.dim))
                 accepted += 1
-    assert refused > 100
+    assert refused > 60
+
+
+def test_numpy_alone_is_enough():
+    # `pip install ./python` without torch: loading and lookup never import it.
+    code = ("import sys; sys.modules['torch'] = None; import embcompress; "
+            f"t = embcompress.load({str(FIXTURES / 'bad-qr' / 'good_crt_concat_bf16.qr')!r}); print(t.lookup([1]).shape)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip() == "(1, 5)", result.stderr
 
 
 def test_run_returns_the_report(tmp_path, source_table, monkeypatch):

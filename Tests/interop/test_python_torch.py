@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")  # scripts/setup --python installs it; CI always has it
+pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:FutureWarning")
 
 import embcompress  # noqa: E402
 from embcompress.torch import CompositionalEmbedding, CompositionalEmbeddingBag  # noqa: E402
