@@ -614,7 +614,7 @@ def parse(raw: bytes, path: str) -> Parsed:
         arrays = _decode(rule, matched, data)
     except _Problem as problem:
         raise ValueError(f"{path}: {problem.detail}") from None
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError, MemoryError) as other:
+    except Exception as other:  # noqa: BLE001
         # Not expected: every check above raises _Problem. Still a ValueError naming the file.
         raise ValueError(f"{path}: malformed: {type(other).__name__}: {other}") from None
     return Parsed(rule, precision, fmt, dict(entries), error, digest, arrays, len(raw), len(raw) - data_offset)
