@@ -9,7 +9,7 @@ import hashlib
 import json
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
@@ -502,9 +502,11 @@ def _check_scheme(scheme: str, partitions: Tuple[Partition, ...], rows: int) -> 
 # 5, 6. The tensors against the rule, the digest, the values
 
 
-def _match_tensors(rule: Rule, stored: List[_Stored]):
+def _match_tensors(rule: Rule, stored: List[_Stored], prefix: str = "", allowed=None):
+    """`prefix` names the table's tensors in a file of several (``NAME.``), where `allowed` is
+    every tensor name the file's tables state; matched tensors keep their names without it."""
     by_name = {t.name: t for t in stored}
-    expected = rule.tensors()
+    expected = [(prefix + name, shape, role) for name, shape, role in rule.tensors()]
     matched = []
     for name, shape, role in expected:
         if name not in by_name:
@@ -512,7 +514,7 @@ def _match_tensors(rule: Rule, stored: List[_Stored]):
             what = "partition" if role == "table" else "the rule's tensor"
             raise _Problem(f"{what} {_quoted(name)} names no tensor in the file (tensors: {present})")
         matched.append((name, shape, role, by_name[name]))
-    listed = {name for name, _, _ in expected}
+    listed = allowed if allowed is not None else {name for name, _, _ in expected}
     for t in stored:
         if t.name not in listed:
             raise _Problem(f"tensor {_quoted(t.name)} is not listed in the metadata's rule")
@@ -535,7 +537,7 @@ def _match_tensors(rule: Rule, stored: List[_Stored]):
             needed = "[" + ", ".join(map(str, shape)) + "]"
             why = f"its partition needs [modulus, dim] = {needed}" if role == "table" else f"the rule needs {needed}"
             raise _Problem(f"tensor {_quoted(name)} has shape [{', '.join(map(str, t.shape))}], but {why}")
-    return matched, PRECISIONS[dtype]
+    return [(name[len(prefix):], shape, role, t) for name, shape, role, t in matched], PRECISIONS[dtype]
 
 
 def decode_floats(raw, dtype: str, shape) -> np.ndarray:
@@ -596,16 +598,76 @@ class Parsed:
     arrays: Dict[str, np.ndarray]
     file_bytes: int
     tensor_bytes: int
+    #: The table read, in a file of several; None for a file of one.
+    table: Optional[str] = None
+    #: Every table of a file of several, sorted; empty for a file of one.
+    tables: List[str] = field(default_factory=list)
 
 
-def parse(raw: bytes, path: str) -> Parsed:
-    """Checks and decodes the bytes of a `.qr` file; `path` only names it in errors."""
+def _tables(entries: Dict[str, str]) -> List[Tuple[Optional[str], Dict[str, str]]]:
+    """The entries each table is described by: the file's own for a file of one table, or for a
+    file of several, each `tables` object merged over the file's `format` and `sha256`."""
+    if "tables" not in entries:
+        return [(None, entries)]
+    if entries.get("format") != FORMAT_2:
+        raise _Problem(f"metadata 'tables' needs format {FORMAT_2}")
+    for key in ("rows", "dim", "scheme", "operation", "partitions", "terms"):
+        if key in entries:
+            raise _Problem(f"metadata has both 'tables' and '{key}'; a file of several tables states each rule in 'tables'")
+    try:
+        tables = _parse_json(entries["tables"])
+    except (ValueError, _Problem):
+        tables = None
+    if not isinstance(tables, dict):
+        raise _Problem("metadata 'tables' is not a JSON object")
+    if not tables:
+        raise _Problem("metadata 'tables' is an empty object")
+    shared = {k: v for k, v in entries.items() if k != "tables"}
+    out = []
+    for name in sorted(tables):
+        fields = tables[name]
+        if not isinstance(fields, dict):
+            raise _Problem(f"tables[{_quoted(name)}] is not an object")
+        merged = dict(shared)
+        for key, value in fields.items():
+            if not isinstance(value, str):
+                raise _Problem(f"tables[{_quoted(name)}].{_quoted(key)} is not a string")
+            if key in ("format", "sha256"):
+                raise _Problem(f"tables[{_quoted(name)}] has '{key}', which the file states once for all tables")
+            merged[key] = value
+        out.append((name, merged))
+    return out
+
+
+def parse(raw: bytes, path: str, table: Optional[str] = None) -> Parsed:
+    """Checks and decodes the bytes of a `.qr` file; `path` only names it in errors. `table`
+    picks one table of a file of several (every table is checked, whichever is read)."""
     try:
         entries, stored, data_offset = _container(raw)
-        fmt, error, digest = _descriptive(entries)
-        rule = _rule(entries, fmt)
-        _check_layout(rule)
-        matched, precision = _match_tensors(rule, stored)
+        checked = []
+        for name, table_entries in _tables(entries):
+            fmt, error, digest = _descriptive(table_entries)
+            rule = _rule(table_entries, fmt if name is None else (FORMAT_2 if "terms" in table_entries else FORMAT_1))
+            _check_layout(rule)
+            checked.append((name, table_entries, fmt, error, digest, rule))
+        names = [c[0] for c in checked if c[0] is not None]
+        if table is not None:
+            chosen = [c for c in checked if c[0] == table]
+            if not chosen:
+                listing = ", ".join(names) or "none"
+                raise _Problem(f"no table named {table}; candidates: {listing}", "table-not-found")
+        elif len(checked) > 1:
+            raise _Problem(f"several tables; choose one: {', '.join(names)}", "ambiguous-table")
+        else:
+            chosen = checked
+        allowed = {(n + "." if n else "") + t[0] for n, _, _, _, _, r in checked for t in r.tensors()}
+        precisions = set()
+        for n, _, _, _, _, r in checked:
+            precisions.add(_match_tensors(r, stored, (n + ".") if n else "", allowed)[1])
+        if len(precisions) != 1:
+            raise _Problem("its tables mix precisions; a .qr stores every table at one precision")
+        name, entries, fmt, error, digest, rule = chosen[0]
+        matched, precision = _match_tensors(rule, stored, (name + ".") if name else "", allowed)
         data = memoryview(raw)[data_offset:]
         actual = hashlib.sha256(data).hexdigest()
         if actual != digest:
@@ -617,11 +679,12 @@ def parse(raw: bytes, path: str) -> Parsed:
     except Exception as other:  # noqa: BLE001
         # Not expected: every check above raises _Problem. Still a ValueError naming the file.
         raise ValueError(f"{path}: malformed: {type(other).__name__}: {other}") from None
-    return Parsed(rule, precision, fmt, dict(entries), error, digest, arrays, len(raw), len(raw) - data_offset)
+    tensor_bytes = sum(t.end - t.begin for _, _, _, t in matched)
+    return Parsed(rule, precision, fmt, dict(entries), error, digest, arrays, len(raw), tensor_bytes, name, names)
 
 
-def read(path) -> Parsed:
+def read(path, table: Optional[str] = None) -> Parsed:
     name = os.fspath(path)
     with open(name, "rb") as handle:
         raw = handle.read()
-    return parse(raw, str(name))
+    return parse(raw, str(name), table)

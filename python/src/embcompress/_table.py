@@ -41,6 +41,10 @@ class CompressedTable:
         self.tensors: Dict[str, np.ndarray] = parsed.arrays
         self.file_bytes: int = parsed.file_bytes
         self.tensor_bytes: int = parsed.tensor_bytes
+        #: The table read, in a `.qr` holding several (``load(path, table=...)``); None otherwise.
+        self.table: Optional[str] = parsed.table
+        #: Every table of a `.qr` holding several; empty otherwise.
+        self.tables = list(parsed.tables)
 
     def __repr__(self) -> str:
         return (f"CompressedTable({self.path!r}, rows={self.rows}, dim={self.dim}, scheme={self.scheme!r}, "
@@ -130,13 +134,16 @@ class CompressedTable:
         return np.ascontiguousarray(v, dtype=np.float32)
 
 
-def load(path) -> CompressedTable:
+def load(path, table: Optional[str] = None) -> CompressedTable:
     """Reads and checks the `.qr` checkpoint at `path` (format 1 or 2) as strictly as the Swift
     reader: the safetensors container, the metadata, the rule and what its scheme promises, every
     tensor against the rule, the SHA-256 of the data section, finite values, and the exact ids.
 
     Any problem with the file's content raises `ValueError` whose message starts with the path
     (as ``embcompress inspect`` prints it). A path that cannot be opened raises the `OSError`
-    that `open` raises (e.g. `FileNotFoundError`)."""
+    that `open` raises (e.g. `FileNotFoundError`).
+
+    A `.qr` holding several tables (``embcompress … --tensor 'emb_l.*'``) needs `table`, the
+    name of the one to read (`tables` lists them); without it, it raises `ValueError`."""
     name = str(os.fspath(path))
-    return CompressedTable(read(name), name)
+    return CompressedTable(read(name, table), name)

@@ -165,10 +165,11 @@ class CompositionalEmbedding(nn.Module):
         self._path = table.path
 
     @classmethod
-    def from_file(cls, path, trainable: bool = True) -> "CompositionalEmbedding":
-        """Loads and checks `path` (`embcompress.load`: `ValueError` for a bad file); with
-        `trainable` the tables (and projection, exact rows) are parameters with gradients."""
-        return cls(load(path), trainable=trainable)
+    def from_file(cls, path, trainable: bool = True, table: Optional[str] = None) -> "CompositionalEmbedding":
+        """Loads and checks `path` (`embcompress.load`: `ValueError` for a bad file; `table` picks
+        one of a file holding several); with `trainable` the tables (and projection, exact rows)
+        are parameters with gradients."""
+        return cls(load(path, table=table), trainable=trainable)
 
     def forward(self, ids: Tensor) -> Tensor:
         flat = ids.reshape(-1).to(torch.int64)
@@ -231,10 +232,10 @@ class CompositionalEmbeddingBag(nn.Module):
 
     @classmethod
     def from_file(cls, path, trainable: bool = True, mode: str = "mean", padding_idx: Optional[int] = None,
-                  include_last_offset: bool = False) -> "CompositionalEmbeddingBag":
-        """Loads and checks `path` (`embcompress.load`); `mode` defaults to ``"mean"``, as
-        `nn.EmbeddingBag`'s."""
-        return cls(load(path), trainable=trainable, mode=mode, padding_idx=padding_idx,
+                  include_last_offset: bool = False, table: Optional[str] = None) -> "CompositionalEmbeddingBag":
+        """Loads and checks `path` (`embcompress.load`; `table` picks one of a file holding
+        several); `mode` defaults to ``"mean"``, as `nn.EmbeddingBag`'s."""
+        return cls(load(path, table=table), trainable=trainable, mode=mode, padding_idx=padding_idx,
                    include_last_offset=include_last_offset)
 
     def forward(self, input: Tensor, offsets: Optional[Tensor] = None,
