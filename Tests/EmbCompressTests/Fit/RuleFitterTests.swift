@@ -345,12 +345,30 @@ import Testing
     }
   }
 
-  @Test func resultsDoNotDependOnTheThreadCount() throws {
+  @Test(arguments: [0, 1, 2])
+  func resultsDoNotDependOnTheThreadCount(variant: Int) throws {
     let table = TestTable.gaussian(rows: 203, dim: 40, seed: 91)
     let weights = Self.randomWeights(203, seed: 92)
-    let rule = try TableRule(rows: 203, dim: 40, scheme: .qr, operation: .mult, sizing: .collisions(8), terms: 2, exactRowCount: 4)
-    let one = try RuleFitter.fit(table.source, rule: rule, weights: weights, options: testOptions(threads: 1))
-    let three = try RuleFitter.fit(table.source, rule: rule, weights: weights, options: testOptions(threads: 3))
+    let rule: TableRule
+    switch variant {
+    case 0: rule = try TableRule(rows: 203, dim: 40, scheme: .qr, operation: .mult, sizing: .collisions(8), terms: 2, exactRowCount: 4)
+    case 1: rule = try TableRule(rows: 203, dim: 40, scheme: .crt, operation: .mult, sizing: .moduli([14, 15]), terms: 2)
+    default: rule = try TableRule(rows: 203, dim: 40, scheme: .qr, operation: .mult, sizing: .collisions(8), terms: 2, projectionRank: 20)
+    }
+    let w = variant == 1 ? nil : weights
+    let one = try RuleFitter.fit(table.source, rule: rule, weights: w, options: testOptions(threads: 1))
+    let three = try RuleFitter.fit(table.source, rule: rule, weights: w, options: testOptions(threads: 3))
     #expect(one.tables == three.tables)
+    #expect(one.method == three.method)
+  }
+
+  @Test func longFitsReportProgress() throws {
+    let table = TestTable.gaussian(rows: 120, dim: 8, seed: 93)
+    let rule = try TableRule(rows: 120, dim: 8, scheme: .qr, operation: .mult, sizing: .collisions(4), terms: 2)
+    let phases = ProgressLog()
+    _ = try RuleFitter.fit(table.source, rule: rule, weights: Self.randomWeights(120, seed: 94), options: testOptions()) {
+      phases.add($0.phase)
+    }
+    #expect(phases.values.contains("read") && phases.values.contains("weighted als"))
   }
 }
