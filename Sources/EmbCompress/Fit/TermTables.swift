@@ -20,14 +20,6 @@ final class TermTables: @unchecked Sendable {
     }
   }
 
-  func copy() -> TermTables {
-    let copy = TermTables(layouts: layouts)
-    for (t, term) in buffers.enumerated() {
-      for (j, buffer) in term.enumerated() { copy.buffers[t][j].pointer.update(from: buffer.pointer, count: buffer.count) }
-    }
-    return copy
-  }
-
   /// Copies column `c` of every table from `other` (same layouts; add and mult only, where
   /// every table is `width` wide and each column is its own problem).
   func takeColumn(_ c: Int, from other: TermTables) {
