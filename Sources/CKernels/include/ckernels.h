@@ -37,4 +37,34 @@ void ck_bucket_rows(const float *x, long xs, long rows, long n, double *squares,
 /// The index of the first NaN or ±Inf among `count` floats, or -1 when all are finite.
 long ck_first_nonfinite(const float *values, long count);
 
+/// One block update of the weighted block-coordinate fit (docs/fits.md, "Weighted fits"), columns
+/// c0 ≤ c < c1 of a `rows × width` residual R (row-major, Double) of one term of k partitions.
+/// Partition j of the term (table `tables[j]`, `moduli[j] × width`) is replaced by its closed-form
+/// least-squares update given the other partitions:
+///   mult: T_j[b][c] = Σ_{i∈b} w_i (R_i[c] + term_i[c]) P_i[c] / Σ_{i∈b} w_i P_i[c]²,
+///         P_i = Π_{l≠j} T_l[p_l(i)], term_i = P_i T_j[p_j(i)]
+///   add (`additive` ≠ 0): T_j[b][c] = Σ_{i∈b} w_i (R_i[c] + T_j[p_j(i)][c]) / Σ_{i∈b} w_i
+/// A bucket whose denominator is 0 keeps its value. R is updated to the new term, and
+/// error[c] = Σ_i w_i R_i[c]² afterwards. Null `weights` means every w_i = 1. `numerator` and
+/// `denominator` are `moduli[j] × width` scratch, zeroed here over the column range. Every sum runs
+/// over the ids in order, per column, so the result does not depend on how columns are split.
+void ck_rule_block_update(long rows, long width, long c0, long c1, long k, const long *divisors,
+                          const long *moduli, double *const *tables, long j, int additive, double *residual,
+                          const double *weights, double *numerator, double *denominator, double *error);
+
+/// residual[i][c] −= term(i)[c] for c0 ≤ c < c1: the product (or, `additive` ≠ 0, the sum) of the
+/// k partitions' rows of id i, tables as in ck_rule_block_update.
+void ck_rule_subtract_term(long rows, long width, long c0, long c1, long k, const long *divisors,
+                           const long *moduli, double *const *tables, int additive, double *residual);
+
+/// The joint update of partition j of all `terms` mult terms (rank-R CP ALS): per bucket b and
+/// column c, the R values T_{r,j}[b][c] solve the weighted R × R normal equations
+///   Σ_{i∈b} w_i p_r p_s · x_s = Σ_{i∈b} w_i p_r (R_i[c] + Σ_s p_s T_{s,j}[b][c]),  p_r = Π_{l≠j} T_{r,l}[p_l(i)][c]
+/// (a ridge of 1e-12 of the trace keeps a singular system solvable). `tables[r·k + l]` is
+/// partition l of term r. `normal` holds moduli[j]·width·R² Doubles and `right` moduli[j]·width·R,
+/// zeroed here over the column range; R ≤ 16. Residual and error as in ck_rule_block_update.
+void ck_rule_joint_update(long rows, long width, long c0, long c1, long k, long terms, const long *divisors,
+                          const long *moduli, double *const *tables, long j, double *residual,
+                          const double *weights, double *normal, double *right, double *error);
+
 #endif
