@@ -31,11 +31,15 @@ extension EmbCompressCommand {
     @Flag(help: "Replace an existing output and report.")
     var force = false
 
+    @OptionGroup(title: "Auto")
+    var autoOptions: AutoArguments
+
     func validate() throws {
       if input == output { throw ValidationError("the output \(output) is the input; choose another output") }
     }
 
     func run() throws {
+      if autoOptions.auto || autoOptions.goalOptions.given { return try autoOptions.run(self) }
       let request = ConversionRequest(
         input: input, inputOptions: inputOptions.openOptions, output: output, reportPath: reportOptions.report,
         htmlPath: reportOptions.html, scheme: fitOptions.scheme, operation: fitOptions.operation,

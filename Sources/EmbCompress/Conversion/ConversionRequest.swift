@@ -17,13 +17,15 @@ public struct ConversionRequest: Sendable {
   public var fit: FitOptions
   /// Replace an existing output or report (`--force`).
   public var replaceExisting: Bool
+  /// The plan that chose this rule (`convert --auto`), recorded in the report.
+  public var plan: PlanReport?
 
   public init(
     input: String, inputOptions: TableOpenOptions = TableOpenOptions(), output: String, reportPath: String? = nil,
     htmlPath: String? = nil,
     scheme: PartitionScheme = .qr, operation: CombineOperation = .mult, sizing: Sizing? = nil,
     concatDims: [Int]? = nil, precision: StoragePrecision = .f32, fit: FitOptions = FitOptions(),
-    replaceExisting: Bool = false
+    replaceExisting: Bool = false, plan: PlanReport? = nil
   ) {
     self.input = input
     self.inputOptions = inputOptions
@@ -37,5 +39,6 @@ public struct ConversionRequest: Sendable {
     self.precision = precision
     self.fit = fit
     self.replaceExisting = replaceExisting
+    self.plan = plan
   }
 }

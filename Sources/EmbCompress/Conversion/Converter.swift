@@ -52,6 +52,7 @@ public enum Converter {
       fit: ConversionReport.Fit(
         passes: fitted.passes, iterations: fitted.iterations, converged: fitted.converged, seconds: fitted.seconds),
       seconds: 0)
+    report.plan = request.plan
     report.seconds = Date().timeIntervalSince(started)
 
     // Every file is written before any appears, so an interruption or a full disk leaves none;

@@ -71,6 +71,8 @@ public struct ConversionReport: Sendable, Encodable {
   public var fit: Fit?
   /// Wall time of the whole command, reading through writing.
   public var seconds: Double
+  /// The plan that chose the rule (`convert --auto`); nil otherwise.
+  public var plan: PlanReport?
 
   public init(
     command: Command, input: TableInfo, checkpoint: Checkpoint, evaluation: TableEvaluation, fit: Fit?, seconds: Double
@@ -94,7 +96,7 @@ public struct ConversionReport: Sendable, Encodable {
 
   private enum CodingKeys: String, CodingKey {
     case format, command, input, checkpoint, compressionRatio = "compression_ratio", error, histogram
-    case worstRows = "worst_rows", baselines, baselinesOmitted = "baselines_omitted", neighbors, fit, seconds
+    case worstRows = "worst_rows", baselines, baselinesOmitted = "baselines_omitted", neighbors, fit, seconds, plan
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -113,5 +115,6 @@ public struct ConversionReport: Sendable, Encodable {
     try container.encode(neighbors, forKey: .neighbors)
     try container.encode(fit, forKey: .fit)
     try container.encode(seconds, forKey: .seconds)
+    try container.encode(plan, forKey: .plan)
   }
 }
