@@ -83,7 +83,9 @@ enum CandidateSpace {
         }
       }
     }
-    for period in screenedPeriods {
+    // Multiples of a period found add nothing the period does not.
+    let fastest = structure?.periods.first
+    for period in screenedPeriods where fastest.map({ period % $0 != 0 }) ?? true {
       for operation in [CombineOperation.mult, .add] { add(CandidateRule(scheme: .qr, operation: operation, moduli: [period])) }
     }
     return rules

@@ -17,7 +17,9 @@ import Testing
   /// Plans with `arguments`, converts with the recommendation's argv, and checks the errors agree.
   func reproduces(input: [String], goal: [String]) throws {
     let directory = try TemporaryDirectory()
-    let planned = try CommandRunner.run(["plan"] + input + goal + ["--json", "--report", directory.file("plan.json")])
+    // No time limit to speak of: these check the figures, not the limit.
+    let planned = try CommandRunner.run(
+      ["plan"] + input + goal + ["--json", "--report", directory.file("plan.json"), "--seconds", "600"])
     #expect(planned.status == 0, "\(planned.stderr)")
     let plan = try Self.json(planned.stdout)
     #expect(try Self.json(file: directory.file("plan.json"))["verdict"] as? String == plan["verdict"] as? String)
@@ -56,7 +58,7 @@ import Testing
   @Test func convertAutoRecordsThePlanAndItsError() throws {
     let directory = try TemporaryDirectory()
     let out = directory.file("auto.qr")
-    let result = try CommandRunner.run([Self.real, out, "--auto", "--budget", "64K", "--json"])
+    let result = try CommandRunner.run([Self.real, out, "--auto", "--budget", "64K", "--seconds", "600", "--json"])
     #expect(result.status == 0, "\(result.stderr)")
     let report = try Self.json(result.stdout)
     let plan = try #require(report["plan"] as? [String: Any])
@@ -100,7 +102,7 @@ import Testing
   @Test func htmlIsOnePageWithTheChartAndNoScripts() throws {
     let directory = try TemporaryDirectory()
     let page = directory.file("plan.html")
-    let result = try CommandRunner.run(["plan", Self.real, "--ratio", "8", "--html", page, "--quiet"])
+    let result = try CommandRunner.run(["plan", Self.real, "--ratio", "8", "--html", page, "--quiet", "--seconds", "600"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.isEmpty)
     let html = try String(contentsOfFile: page, encoding: .utf8)
@@ -109,7 +111,7 @@ import Testing
   }
 
   @Test func summaryShowsFrontierVerdictAndCommand() throws {
-    let result = try CommandRunner.run(["plan", Self.real, "--budget", "100K"])
+    let result = try CommandRunner.run(["plan", Self.real, "--budget", "100K", "--seconds", "600"])
     #expect(result.status == 0, "\(result.stderr)")
     for word in ["frontier", "baselines", "verdict", "command     embcompress "] {
       #expect(result.stdout.contains(word), "\(word)")
