@@ -83,9 +83,9 @@ enum CandidateSpace {
         }
       }
     }
-    // Multiples of a period found add nothing the period does not.
-    let fastest = structure?.periods.first
-    for period in screenedPeriods where fastest.map({ period % $0 != 0 }) ?? true {
+    // The screened periods stand in for a structure the rule missed: only without one, and only
+    // periods that show at two multiples or more (a single peak at a large lag is mostly noise).
+    for period in structure == nil ? screenedPeriods : [] where 4 * period <= rows {
       for operation in [CombineOperation.mult, .add] { add(CandidateRule(scheme: .qr, operation: operation, moduli: [period])) }
     }
     return rules

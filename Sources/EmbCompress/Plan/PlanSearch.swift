@@ -110,7 +110,7 @@ public enum PlanSearch {
         return c
       }
       guard let pick = goal.pick(optimistic, inputFloat32Bytes: float32Bytes), pick.estimated else { break }
-      if late() {
+      if late() && !essential.contains(pick.rule) {
         notTried.append(
           PlanReport.Skipped(argv: pick.argv, reason: "estimated only: the time limit (\(seconds(limit))) was reached before its exact fit"))
         break

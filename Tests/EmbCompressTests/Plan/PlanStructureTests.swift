@@ -46,7 +46,8 @@ import Testing
 
   @Test func structureIsFoundWithinAFewFits() throws {
     // With no time at all the plan still does its fixed part — one conversion's fit, the
-    // structure search, the few rules the structure suggests — and that alone reaches the floor.
+    // structure search, the few rules the structure suggests (screened, and fitted exactly when
+    // picked) — and that alone reaches the floor.
     let report = try plan(.crossedMult(k: 37), rows: 6001, dim: 16, seconds: 0.001)
     guard let pick = report.recommended else { Issue.record("\(report.verdict)"); return }
     #expect(pick.relativeFrobenius < 0.055, "\(pick.relativeFrobenius)")
