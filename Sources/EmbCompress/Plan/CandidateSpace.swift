@@ -102,7 +102,8 @@ enum CandidateSpace {
             rows: rows, dim: dim, scheme: scheme, operation: operation, sizing: .ratio(ratio),
             inputBytesPerValue: inputBytesPerValue, storedBytesPerValue: 4)
         else { continue }
-        rules.append(CandidateRule(layout: layout))
+        // Only tables smaller than the input at float32 count.
+        if layout.parameterCount < rows * dim { rules.append(CandidateRule(layout: layout)) }
       }
     }
     return rules

@@ -21,6 +21,9 @@ struct LagProfile {
     case logMagnitudes = "log-magnitudes"
   }
 
+  /// The most columns a profile looks at.
+  static let maxColumns = 64
+
   let transform: Transform
   /// `similarity[L]` for L in 0...maxLag (index 0 is unused).
   let similarity: [Double]
@@ -30,7 +33,10 @@ struct LagProfile {
   static func measure(
     _ source: any TableSource, maxLag wanted: Int, anchors: Int = 32, seed: UInt64
   ) throws -> [LagProfile]? {
-    let (rows, dim) = (source.info.rows, source.info.dim)
+    let rows = source.info.rows
+    // A shared component shows in every column, so at most 64 of them (evenly spaced) are enough
+    // and keep a wide table's profile as cheap as a narrow one's.
+    let dim = min(source.info.dim, maxColumns)
     // Lags up to half the table leave room to spread the anchors; a period up to a quarter of
     // the rows still shows at two multiples.
     let maxLag = min(wanted, rows / 2)
@@ -90,16 +96,23 @@ struct LagProfile {
   }
 
   /// Per transform, the column means over a strided sample of rows (at most 4096).
+  /// The columns a profile looks at: `maxColumns` evenly spaced ones, or all.
+  static func columns(dim: Int) -> [Int] {
+    dim <= maxColumns ? Array(0..<dim) : (0..<maxColumns).map { $0 * dim / maxColumns }
+  }
+
   private static func columnMeans(_ source: any TableSource, transforms: [Transform], seed: UInt64) throws -> [[Double]] {
-    let (rows, dim) = (source.info.rows, source.info.dim)
+    let (rows, full) = (source.info.rows, source.info.dim)
+    let picked = columns(dim: full)
+    let dim = picked.count
     let step = max(1, rows / 4096)
     var means = [[Double]](repeating: [Double](repeating: 0, count: dim), count: transforms.count)
-    var row = [Float](repeating: 0, count: dim)
+    var row = [Float](repeating: 0, count: full)
     var count = 0
     for id in stride(from: 0, to: rows, by: step) {
       try row.withUnsafeMutableBufferPointer { try source.readRows(id..<(id + 1), into: $0) }
       for (t, transform) in transforms.enumerated() {
-        for c in 0..<dim { means[t][c] += Double(apply(transform, row[c])) }
+        for (c, column) in picked.enumerated() { means[t][c] += Double(apply(transform, row[column])) }
       }
       count += 1
     }
@@ -120,9 +133,18 @@ struct LagProfile {
   private static func transformed(
     _ source: any TableSource, _ range: Range<Int>, transforms: [Transform], means: [[Double]]
   ) throws -> [[Float]] {
-    let dim = source.info.dim
-    var raw = [Float](repeating: 0, count: range.count * dim)
-    try raw.withUnsafeMutableBufferPointer { try source.readRows(range, into: $0) }
+    let full = source.info.dim
+    let picked = columns(dim: full)
+    let dim = picked.count
+    var read = [Float](repeating: 0, count: range.count * full)
+    try read.withUnsafeMutableBufferPointer { try source.readRows(range, into: $0) }
+    var raw = read
+    if dim < full {
+      raw = [Float](repeating: 0, count: range.count * dim)
+      for i in 0..<range.count {
+        for (c, column) in picked.enumerated() { raw[i * dim + c] = read[i * full + column] }
+      }
+    }
     return transforms.enumerated().map { t, transform in
       let mean = means[t].map(Float.init)
       var out = [Float](repeating: 0, count: raw.count)

@@ -88,7 +88,8 @@ struct PeriodicStructure: Sendable {
       for k in 2...largest {
         let lags = multiples(k)
         let mean = Self.mean(lags.map { d[$0] })
-        guard mean > tau / 2 else { continue }
+        // A comb must stand above τ on average, not just one lucky multiple in pure noise.
+        guard mean > tau, lags.count >= 2 else { continue }
         combs.append((k, mean * Double(lags.count).squareRoot() / sigma))
       }
     }

@@ -70,10 +70,10 @@ public enum PlanSearch {
       screenedPeriods: profiles.map(PeriodicStructure.screened) ?? [],
       budgetRules: budgetRules)
 
-    // The structure's few rules are tried whatever the limit: they are what the search is for.
-    let essential = Set(
-      CandidateSpace.structureRules(
-        rows: info.rows, structure: found, screenedPeriods: profiles.map(PeriodicStructure.screened) ?? []))
+    // The found structure's few rules are tried whatever the limit: they are what the search is
+    // for. (Screened periods, a fallback, take their chances with the rest.)
+    // So are the layouts `convert --ratio` makes at the budget: the pick must beat every one.
+    let essential = Set(CandidateSpace.structureRules(rows: info.rows, structure: found, screenedPeriods: []) + budgetRules)
     var notTried: [PlanReport.Skipped] = []
     let screen = SampleScreen(source: table, fit: fit)
     for (index, rule) in rules.enumerated() where search.candidates[rule] == nil {
@@ -90,16 +90,11 @@ public enum PlanSearch {
     }
 
     // What `convert --ratio` would make at the budget, for every scheme and operation: exactly,
-    // so the pick is never worse than any of them.
-    do {
-      for rule in budgetRules where search.candidates[rule]?.estimated ?? false {
-        if late() {
-          notTried.append(PlanReport.Skipped(argv: rule.argv, reason: "estimated only: the time limit (\(seconds(limit))) was reached before its exact fit"))
-          continue
-        }
-        progress?(Converter.Progress(phase: "plan: fit", rowsDone: 0, rowsTotal: 1))
-        try search.exact(rule)
-      }
+    // whatever the limit, so the pick is never worse than any of them. (Budget rules are made
+    // from valid layouts; those the screen did not reach are fitted here too.)
+    for rule in budgetRules where search.candidates[rule]?.estimated ?? true {
+      progress?(Converter.Progress(phase: "plan: fit", rowsDone: 0, rowsTotal: 1))
+      try search.exact(rule)
     }
     // Exact fits where the recommendation rests.
     var exactTotal = 1
