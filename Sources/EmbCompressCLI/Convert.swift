@@ -34,6 +34,9 @@ extension EmbCompressCommand {
     @Flag(help: "Replace an existing output and report.")
     var force = false
 
+    @OptionGroup(title: "Auto")
+    var autoOptions: AutoArguments
+
     func validate() throws {
       if input == output { throw ValidationError("the output \(output) is the input; choose another output") }
     }
@@ -41,6 +44,7 @@ extension EmbCompressCommand {
     func run() throws {
       try inputOptions.checkApplicable(
         to: input, subcommand: "convert", scheme: fitOptions.scheme, operation: fitOptions.operation)
+      if autoOptions.auto || autoOptions.goalOptions.given { return try autoOptions.run(self) }
       var request = ConversionRequest(
         input: input, inputOptions: inputOptions.openOptions, output: output, reportPath: reportOptions.report,
         htmlPath: reportOptions.html, scheme: fitOptions.scheme, operation: fitOptions.operation,

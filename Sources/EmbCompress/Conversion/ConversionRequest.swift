@@ -27,6 +27,8 @@ public struct ConversionRequest: Sendable {
   public var replaceExisting: Bool
   /// The command line to record in the report (`command`); the CLI passes its argv.
   public var commandLine: [String]? = nil
+  /// The plan that chose this rule (`convert --auto`), recorded in the report.
+  public var plan: PlanReport?
 
   public init(
     input: String, inputOptions: TableOpenOptions = TableOpenOptions(), output: String, reportPath: String? = nil,
@@ -34,7 +36,7 @@ public struct ConversionRequest: Sendable {
     scheme: PartitionScheme = .qr, operation: CombineOperation = .mult, sizing: Sizing? = nil,
     concatDims: [Int]? = nil, terms: Int = 1, projectionRank: Int? = nil, exactRows: ExactRowCount? = nil,
     counts: CountsRequest? = nil, precision: StoragePrecision = .f32, fit: FitOptions = FitOptions(),
-    replaceExisting: Bool = false
+    replaceExisting: Bool = false, plan: PlanReport? = nil
   ) {
     self.input = input
     self.inputOptions = inputOptions
@@ -52,5 +54,6 @@ public struct ConversionRequest: Sendable {
     self.precision = precision
     self.fit = fit
     self.replaceExisting = replaceExisting
+    self.plan = plan
   }
 }

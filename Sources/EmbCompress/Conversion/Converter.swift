@@ -47,6 +47,7 @@ public enum Converter {
     var report = fitted
     let header = checkpoint.encodedHeader()
     report.checkpoint.bytes = header.count + checkpoint.tensorBytes
+    report.plan = request.plan
     report.seconds = Date().timeIntervalSince(started)
 
     // Every file is written before any appears, so an interruption or a full disk leaves none;

@@ -110,6 +110,8 @@ public struct ConversionReport: Sendable, Encodable {
   public var fit: Fit?
   /// Wall time of the whole command, reading through writing.
   public var seconds: Double
+  /// The plan that chose the rule (`convert --auto`); nil otherwise.
+  public var plan: PlanReport?
 
   public init(
     command: Command, input: TableInfo, checkpoint: Checkpoint, evaluation: TableEvaluation, fit: Fit?, seconds: Double
@@ -133,7 +135,7 @@ public struct ConversionReport: Sendable, Encodable {
 
   private enum CodingKeys: String, CodingKey {
     case format, tool, command = "subcommand", commandLine = "command", verdict, input, checkpoint, compressionRatio = "compression_ratio", error, histogram
-    case worstRows = "worst_rows", baselines, baselinesOmitted = "baselines_omitted", neighbors, fit, seconds
+    case worstRows = "worst_rows", baselines, baselinesOmitted = "baselines_omitted", neighbors, fit, seconds, plan
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -156,5 +158,6 @@ public struct ConversionReport: Sendable, Encodable {
     try container.encode(neighbors, forKey: .neighbors)
     try container.encode(fit, forKey: .fit)
     try container.encode(seconds, forKey: .seconds)
+    try container.encode(plan, forKey: .plan)
   }
 }

@@ -140,7 +140,7 @@ public enum HTMLReport {
   private static func n(_ value: Double) -> String { BaselineComparison.number(value) }
   private static func c(_ value: Double) -> String { String(format: "%.4f", value) }
 
-  private static let style = """
+  static let style = """
     body{margin:0;background:#f6f7f9;color:#1d2430;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
     main{max-width:1000px;margin:0 auto;padding:28px 32px 40px;background:#fff;min-height:100vh;box-sizing:border-box}
     h1{font-size:26px;margin:0 0 4px}

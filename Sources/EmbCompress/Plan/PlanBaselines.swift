@@ -1,0 +1,53 @@
+/// The baselines on the same table, in one pass: int8 row-wise and float16 as the report measures
+/// them, the truncated SVD at the largest rank within each of `sizes` (exactly, from the
+/// eigenvalues of EᵀE), and the hashing trick within `hashBytes`.
+enum PlanBaselines {
+  static func measure(_ source: any TableSource, sizes: [Int], hashBytes: Int?, fit: FitOptions) throws -> [PlanBaseline] {
+    let info = source.info
+    let (rows, dim) = (info.rows, info.dim)
+    let gram = GramAccumulator.bytesNeeded(dim: dim) <= fit.memoryBudget ? GramAccumulator(dim: dim) : nil
+    let buckets = hashBytes.map { HashBaseline.largestBuckets(rows: rows, dim: dim, precision: .f32, budget: $0) } ?? 0
+    let hashSums =
+      buckets >= 1 && HashBucketSums.bytesNeeded(buckets: buckets, dim: dim) <= fit.memoryBudget
+      ? HashBucketSums(buckets: buckets, dim: dim) : nil
+    // The pass needs tables to measure; one row of zeros costs nothing to rebuild.
+    let zero = RuleTables(
+      CompositionalTables(
+        identityFor: try CompositionalLayout(rows: rows, dim: dim, scheme: .hash, operation: .add, sizing: .collisions(1))))
+    let pass = MeasurementPass(tables: zero, measuresQuantization: true, gram: gram, hashSums: hashSums, sample: nil)
+    try pass.run(source, threads: fit.threads, maxBlockBytes: fit.maxBlockBytes, progress: nil)
+    let total = pass.rowErrors!.squaredNorm
+    func relative(_ squared: Double) -> Double { RowErrors.relative(errorSquared: squared, normSquared: total) }
+
+    var baselines = [
+      PlanBaseline(
+        name: "int8-rowwise", bytes: Int8RowwiseQuantization.bytes(rows: rows, dim: dim),
+        relativeFrobenius: relative(pass.int8SquaredError), parameter: nil),
+      PlanBaseline(
+        name: "float16", bytes: Float16Rounding.bytes(rows: rows, dim: dim),
+        relativeFrobenius: relative(pass.float16SquaredError), parameter: nil),
+    ]
+    if let gram, let ascending = BLASThreads.withSingleThread({ SymmetricEigenvalues.of(gram.matrix, order: dim) }) {
+      let values = ascending.map { max(0, $0) }
+      let sum = values.reduce(0, +)
+      var ranks = Set<Int>()
+      for size in sizes.sorted() {
+        let rank = TruncatedSVDBaseline.largestRank(rows: rows, dim: dim, budget: size)
+        guard rank >= 1, ranks.insert(rank).inserted else { continue }
+        let rest = values[0..<(dim - rank)].reduce(0, +)
+        baselines.append(
+          PlanBaseline(
+            name: "truncated-svd", bytes: TruncatedSVDBaseline.bytes(rank: rank, rows: rows, dim: dim),
+            relativeFrobenius: sum > 0 ? (rest / sum).squareRoot() : 0, parameter: rank))
+      }
+    }
+    if let hashSums {
+      let hash = HashBaseline(sums: hashSums, rows: rows, totalSquares: total, precision: .f32)
+      baselines.append(
+        PlanBaseline(
+          name: "hash", bytes: HashBaseline.bytes(buckets: buckets, dim: dim, precision: .f32),
+          relativeFrobenius: hash.relativeError, parameter: buckets))
+    }
+    return baselines
+  }
+}
