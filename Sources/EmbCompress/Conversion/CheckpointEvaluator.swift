@@ -14,7 +14,8 @@ public enum CheckpointEvaluator {
   ) throws -> ConversionReport {
     let started = Date()
     let outputs = [request.reportPath] + (request.htmlPath.map { [$0] } ?? [])
-    try ReportOutputs.check(outputs, inputs: [request.input, request.checkpoint], replacing: request.replaceExisting)
+    let inputs = [request.input, request.checkpoint] + (request.counts.map { [$0.path] } ?? [])
+    try ReportOutputs.check(outputs, inputs: inputs, replacing: request.replaceExisting)
 
     let table = try CompressedTable(contentsOf: request.checkpoint)
     let opened = try openTable(request.input, options: request.inputOptions)
@@ -24,8 +25,9 @@ public enum CheckpointEvaluator {
         path: request.input, rows: info.rows, dim: info.dim, checkpoint: request.checkpoint,
         checkpointRows: table.rows, checkpointDim: table.dim)
     }
+    let counts = try request.counts.map { try IdCounts(path: $0.path, dataset: $0.dataset, rows: info.rows) }
     let evaluation = try TableEvaluator.evaluate(
-      opened, against: table.tables, precision: table.precision, options: request.options
+      opened, against: table.tables, precision: table.precision, counts: counts?.values, options: request.options
     ) { progress?(Converter.Progress(phase: $0, rowsDone: $1, rowsTotal: $2)) }
 
     var report = ConversionReport(

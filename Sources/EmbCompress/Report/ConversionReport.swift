@@ -95,6 +95,8 @@ public struct ConversionReport: Sendable, Encodable {
   public var baselinesOmitted: [OmittedBaseline]
   /// Nil when the sample has fewer than two non-zero rows.
   public var neighbors: NeighborRecall?
+  /// With `--counts`: the figures weighted by lookups; null without.
+  public var weighted: WeightedErrorMetrics?
   /// How the fit went; nil for `evaluate`, which did not fit.
   public var fit: Fit?
   /// Wall time of the whole command, reading through writing.
@@ -113,6 +115,7 @@ public struct ConversionReport: Sendable, Encodable {
     baselines = evaluation.baselines
     baselinesOmitted = evaluation.omittedBaselines
     neighbors = evaluation.neighbors
+    weighted = evaluation.weighted
     self.fit = fit
     self.seconds = seconds
   }
@@ -122,7 +125,7 @@ public struct ConversionReport: Sendable, Encodable {
 
   private enum CodingKeys: String, CodingKey {
     case format, command, input, checkpoint, compressionRatio = "compression_ratio", error, histogram
-    case worstRows = "worst_rows", baselines, baselinesOmitted = "baselines_omitted", neighbors, fit, seconds
+    case worstRows = "worst_rows", baselines, baselinesOmitted = "baselines_omitted", neighbors, weighted, fit, seconds
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -139,6 +142,7 @@ public struct ConversionReport: Sendable, Encodable {
     try container.encode(baselinesOmitted, forKey: .baselinesOmitted)
     // Explicit nulls, so every key is always there for scripts.
     try container.encode(neighbors, forKey: .neighbors)
+    try container.encode(weighted, forKey: .weighted)
     try container.encode(fit, forKey: .fit)
     try container.encode(seconds, forKey: .seconds)
   }
