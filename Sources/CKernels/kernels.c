@@ -238,6 +238,67 @@ INLINE void int8_error_rows(const float *restrict x, long xs, long rows, long n,
   }
 }
 
+INLINE void add_rows(const float *restrict x, long xs, const double *restrict w, long rows, long n,
+                     double *restrict sums, long ss) {
+#pragma clang fp contract(off)
+  for (long i = 0; i < rows; i++) {
+    const float *restrict a = x + i * xs;
+    double *restrict target = sums + i * ss;
+    if (w) {
+      double scale = w[i];
+      for (long c = 0; c < n; c++) target[c] += scale * (double)a[c];
+    } else {
+      for (long c = 0; c < n; c++) target[c] += (double)a[c];
+    }
+  }
+}
+
+INLINE void top_k_insert(float value, long position, long k, long *filled, float *restrict best, int *restrict found) {
+  long slot = *filled < k ? *filled : k - 1;
+  // After every kept value at least as large, so ties keep the smaller position.
+  while (slot > 0 && best[slot - 1] < value) {
+    best[slot] = best[slot - 1];
+    found[slot] = found[slot - 1];
+    slot--;
+  }
+  best[slot] = value;
+  found[slot] = (int)position;
+  if (*filled < k) (*filled)++;
+}
+
+INLINE void top_k(const float *restrict cosines, long n, long skip, const long *restrict twin, long k,
+                  float *restrict best, int *restrict found) {
+  long filled = 0;
+  long p = 0;
+  for (; p < n && filled < k; p++) {
+    if (p == skip) continue;
+    top_k_insert(twin ? cosines[twin[p]] : cosines[p], p, k, &filled, best, found);
+  }
+  if (twin) {
+    for (; p < n; p++) {
+      float value = cosines[twin[p]];
+      if (p != skip && value > best[k - 1]) top_k_insert(value, p, k, &filled, best, found);
+    }
+    return;
+  }
+  // Most values lose to the k-th kept one: test eight at a time, look closer only when one wins.
+  for (; p < n && (p & 7); p++) {
+    if (p != skip && cosines[p] > best[k - 1]) top_k_insert(cosines[p], p, k, &filled, best, found);
+  }
+  for (; p + 8 <= n; p += 8) {
+    float threshold = best[k - 1];
+    int any = 0;
+    for (long j = 0; j < 8; j++) any |= cosines[p + j] > threshold;
+    if (!any) continue;
+    for (long j = 0; j < 8; j++) {
+      if (p + j != skip && cosines[p + j] > best[k - 1]) top_k_insert(cosines[p + j], p + j, k, &filled, best, found);
+    }
+  }
+  for (; p < n; p++) {
+    if (p != skip && cosines[p] > best[k - 1]) top_k_insert(cosines[p], p, k, &filled, best, found);
+  }
+}
+
 INLINE float clamp_f16(float v) { return v > 65504.0f ? 65504.0f : (v < -65504.0f ? -65504.0f : v); }
 
 INLINE void f16_error_rows_soft(const float *restrict x, long xs, long rows, long n, double *restrict out) {
@@ -288,6 +349,14 @@ INLINE void f16_error_rows_soft(const float *restrict x, long xs, long rows, lon
   }                                                                                                          \
   ATTR static void ck_int8_error_rows_##SUFFIX(const float *x, long xs, long rows, long n, double *out) {       \
     int8_error_rows(x, xs, rows, n, out);                                                                    \
+  }                                                                                                          \
+  ATTR static void ck_add_rows_##SUFFIX(const float *x, long xs, const double *w, long rows, long n,           \
+                                        double *sums, long ss) {                                             \
+    add_rows(x, xs, w, rows, n, sums, ss);                                                                   \
+  }                                                                                                          \
+  ATTR static void ck_top_k_##SUFFIX(const float *cosines, long n, long skip, const long *twin, long k,        \
+                                     float *best, int *found) {                                              \
+    top_k(cosines, n, skip, twin, k, best, found);                                                           \
   }
 
 KERNELS(base, )
@@ -384,6 +453,12 @@ void ck_compare_rows(const float *x, long xs, const float *y, long ys, long rows
 }
 void ck_int8_error_rows(const float *x, long xs, long rows, long n, double *out) {
   PICK(ck_int8_error_rows, x, xs, rows, n, out);
+}
+void ck_add_rows(const float *x, long xs, const double *w, long rows, long n, double *sums, long ss) {
+  PICK(ck_add_rows, x, xs, w, rows, n, sums, ss);
+}
+void ck_top_k(const float *cosines, long n, long skip, const long *twin, long k, float *best, int *found) {
+  PICK(ck_top_k, cosines, n, skip, twin, k, best, found);
 }
 
 #if defined(__x86_64__) && defined(__clang__)

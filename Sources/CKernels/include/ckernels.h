@@ -55,6 +55,14 @@ void ck_int8_error_rows(const float *x, long xs, long rows, long n, double *out)
 /// (ties to even) after clamping to ±65504. Through F16C where the CPU has it.
 void ck_f16_error_rows(const float *x, long xs, long rows, long n, double *out);
 
+/// sums[i·ss + c] += x[i·xs + c] for i < rows, c < n; with `w` (non-null), += w[i]·x[i·xs + c].
+void ck_add_rows(const float *x, long xs, const double *w, long rows, long n, double *sums, long ss);
+
+/// The k largest of `cosines` (n values) other than position `skip`, by descending value, ties
+/// to the smaller position; with `twin` (non-null) position p takes the value at twin[p]. Writes
+/// their positions to `found` (k of them; k < n).
+void ck_top_k(const float *cosines, long n, long skip, const long *twin, long k, float *best, int *found);
+
 /// Whether the F16C path is the one taken (for benchmarks and docs).
 int ck_has_f16c(void);
 

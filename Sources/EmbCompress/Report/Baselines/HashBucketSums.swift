@@ -1,3 +1,4 @@
+import CKernels
 import Dispatch
 
 /// Per bucket of the hashing trick (`id % buckets`), the sum of its rows in Double — and, with
@@ -53,23 +54,34 @@ final class HashBucketSums {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
               let (sums, weightedSums, bucketWeights, weights, block) = shared.value
               let columns = (groups * worker / workers * 16)..<min(dim, groups * (worker + 1) / workers * 16)
-              var bucket = block.firstRow % buckets
-              for id in block.rows {
-                defer {
-                  bucket += 1
-                  if bucket == buckets { bucket = 0 }
+              // Runs of consecutive ids whose buckets are consecutive and in range, each one C call
+              // (AVX2 where the CPU has it): the same adds, in the same order, as one row at a time.
+              let width = columns.count
+              guard width > 0 else { return }
+              var id = block.firstRow
+              while id < block.rows.upperBound {
+                let bucket = id % buckets
+                var run = min(block.rows.upperBound - id, buckets - bucket)
+                if !whole {
+                  guard bucket < range.upperBound else {
+                    id += run
+                    continue
+                  }
+                  if bucket < range.lowerBound {
+                    id += min(run, range.lowerBound - bucket)
+                    continue
+                  }
+                  run = min(run, range.upperBound - bucket)
                 }
-                guard whole || range.contains(bucket) else { continue }
-                let row = block.row(id)
                 let slot = bucket - range.lowerBound
-                let target = sums + slot * dim
-                for c in columns { target[c] += Double(row[c]) }
+                let x = block.values.baseAddress! + (id - block.firstRow) * dim + columns.lowerBound
+                ck_add_rows(x, dim, nil, run, width, sums + slot * dim + columns.lowerBound, dim)
                 if let weightedSums, let weights {
-                  let w = weights[id]
-                  let weightedTarget = weightedSums + slot * dim
-                  for c in columns { weightedTarget[c] += w * Double(row[c]) }
-                  if worker == 0 { bucketWeights![slot] += w }
+                  ck_add_rows(
+                    x, dim, weights.baseAddress! + id, run, width, weightedSums + slot * dim + columns.lowerBound, dim)
+                  if worker == 0 { for k in 0..<run { bucketWeights![slot + k] += weights[id + k] } }
                 }
+                id += run
               }
             }
           }
