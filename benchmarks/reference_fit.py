@@ -338,14 +338,17 @@ def gauge(factors, counts):
 # ---------------------------------------------------------------------------------------------
 # The measuring pass that follows the fit in `embcompress IN OUT`
 # ---------------------------------------------------------------------------------------------
-def measure(dataset, tables, divisors, moduli, operation, block_bytes):
+def measure(dataset, tables, divisors, moduli, operation, block_bytes, core_report=False, budget_bytes=None):
+    """With core_report, also the report's core baseline work in the same pass, as embcompress does
+    it: the int8 row-wise error and EᵀE (float64) with its eigenvalues, for the truncated SVD."""
     rows, dim = dataset.shape
     block = max(1, block_bytes // (dim * 4))
     buf = np.empty((block, dim), dtype=np.float32)
     ws = [t.astype(np.float32) for t in tables]
     relative = np.empty(rows, dtype=np.float32)
     cosine = np.empty(rows, dtype=np.float32)
-    err_total = norm_total = 0.0
+    err_total = norm_total = int8_total = 0.0
+    gram = np.zeros((dim, dim)) if core_report else None
     for start in range(0, rows, block):
         n = min(block, rows - start)
         view = buf[:n]
@@ -370,10 +373,25 @@ def measure(dataset, tables, divisors, moduli, operation, block_bytes):
                                            (nrm == rr) * 1.0)
         err_total += err.sum()
         norm_total += nrm.sum()
+        if core_report:
+            low = view.min(axis=1, keepdims=True)
+            scale = (view.max(axis=1, keepdims=True) - low) / np.float32(255)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                q = np.clip(np.round((view - low) / scale), 0, 255).astype(np.float32)
+            back = np.where(scale > 0, q * scale + low, low)
+            int8_total += float(((e - back.astype(np.float64)) ** 2).sum())
+            gram += e.T @ e
     relative.sort()
     cosine.sort()
     pick = lambda a, p: float(a[max(0, math.ceil(p / 100 * len(a)) - 1)])  # noqa: E731
-    return {
+    extra = {}
+    if core_report:
+        values = np.maximum(np.linalg.eigvalsh(gram), 0)
+        rank = min(budget_bytes // ((rows + dim) * 4), rows, dim) if budget_bytes else 0
+        tail = values[: dim - rank].sum() if rank >= 1 else values.sum()
+        extra = {"int8_relative": math.sqrt(int8_total / norm_total), "svd_rank": int(rank),
+                 "svd_relative": math.sqrt(tail / values.sum())}
+    return {**extra,
         "relative_frobenius": math.sqrt(err_total / norm_total),
         "row_relative": {"p50": pick(relative, 50), "p90": pick(relative, 90), "p99": pick(relative, 99)},
         "row_cosine": {"p1": pick(cosine, 1), "p10": pick(cosine, 10), "p50": pick(cosine, 50)},
@@ -395,6 +413,8 @@ def main():
     p.add_argument("--restarts", type=int, default=8)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--block-bytes", type=int, default=4 << 20)
+    p.add_argument("--core-report", action="store_true",
+                   help="also the report's core baseline work: int8 row-wise error, EᵀE and its eigenvalues")
     args = p.parse_args()
 
     started = time.perf_counter()
@@ -432,7 +452,8 @@ def main():
             tables = [tables_dict[f"weight_{j}"] for j in range(k)]
         fit_seconds = time.perf_counter() - started
         t = time.perf_counter()
-        metrics = measure(d, tables, divisors, moduli, args.operation, args.block_bytes)
+        budget = sum(int(t.size) for t in tables) * 4
+        metrics = measure(d, tables, divisors, moduli, args.operation, args.block_bytes, args.core_report, budget)
         measure_seconds = time.perf_counter() - t
     # Written as embcompress writes its checkpoint: to a temporary file, flushed to disk, renamed.
     partial = args.output + ".partial"
@@ -448,6 +469,7 @@ def main():
         "seconds": time.perf_counter() - started,
         "relative_error": math.sqrt(error / total) if total > 0 else 0.0,
         "measured_relative_frobenius": metrics["relative_frobenius"], "moduli": moduli,
+        "int8_relative": metrics.get("int8_relative"), "svd_relative": metrics.get("svd_relative"),
     }))
 
 

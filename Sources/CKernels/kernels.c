@@ -150,6 +150,171 @@ INLINE long first_nonfinite(const float *restrict values, long count) {
   return -1;
 }
 
+
+// The report's kernels: no contraction of a multiply and an add, and eight fixed lanes per sum
+// added in a fixed order at the end, so every build of them (baseline or AVX2) gives the same bits.
+INLINE double lanes_total(const double *lane) {
+#pragma clang fp contract(off)
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+}
+
+INLINE void compare_rows(const float *restrict x, long xs, const float *restrict y, long ys, long rows, long n,
+                         double *restrict out) {
+  #pragma clang fp contract(off)
+  for (long i = 0; i < rows; i++) {
+    const float *restrict a = x + i * xs;
+    const float *restrict b = y + i * ys;
+    double e[8] = {0}, p[8] = {0}, q[8] = {0}, d[8] = {0}, m[8] = {0};
+    long c = 0;
+    for (; c + 8 <= n; c += 8) {
+      for (long j = 0; j < 8; j++) {
+        double u = a[c + j], v = b[c + j], w = u - v;
+        double magnitude = w < 0 ? -w : w;
+        e[j] += w * w;
+        p[j] += u * u;
+        q[j] += v * v;
+        d[j] += u * v;
+        m[j] = magnitude > m[j] ? magnitude : m[j];
+      }
+    }
+    for (; c < n; c++) {
+      long j = c & 7;
+      double u = a[c], v = b[c], w = u - v;
+      double magnitude = w < 0 ? -w : w;
+      e[j] += w * w;
+      p[j] += u * u;
+      q[j] += v * v;
+      d[j] += u * v;
+      m[j] = magnitude > m[j] ? magnitude : m[j];
+    }
+    double largest = m[0];
+    for (long j = 1; j < 8; j++) largest = m[j] > largest ? m[j] : largest;
+    double *restrict o = out + 5 * i;
+    o[0] = lanes_total(e);
+    o[1] = lanes_total(p);
+    o[2] = lanes_total(q);
+    o[3] = lanes_total(d);
+    o[4] = largest;
+  }
+}
+
+INLINE void int8_error_rows(const float *restrict x, long xs, long rows, long n, double *restrict out) {
+#pragma clang fp contract(off)
+  for (long i = 0; i < rows; i++) {
+    const float *restrict a = x + i * xs;
+    float low = a[0], high = a[0];
+    for (long c = 1; c < n; c++) {
+      low = a[c] < low ? a[c] : low;
+      high = a[c] > high ? a[c] : high;
+    }
+    float scale = (high - low) / 255.0f, bias = low;
+    double e[8] = {0};
+    if (scale > 0 && scale - scale == 0) {
+      long c = 0;
+      for (; c + 8 <= n; c += 8) {
+        for (long j = 0; j < 8; j++) {
+          float q = __builtin_rintf((a[c + j] - bias) / scale);
+          q = q < 0.0f ? 0.0f : (q > 255.0f ? 255.0f : q);
+          float back = q * scale + bias;
+          double w = (double)a[c + j] - (double)back;
+          e[j] += w * w;
+        }
+      }
+      for (; c < n; c++) {
+        float q = __builtin_rintf((a[c] - bias) / scale);
+        q = q < 0.0f ? 0.0f : (q > 255.0f ? 255.0f : q);
+        float back = q * scale + bias;
+        double w = (double)a[c] - (double)back;
+        e[c & 7] += w * w;
+      }
+    } else {
+      // A constant row reads back as its bias; so does one whose range overflows float32.
+      for (long c = 0; c < n; c++) {
+        double w = (double)a[c] - (double)bias;
+        e[c & 7] += w * w;
+      }
+    }
+    out[i] = lanes_total(e);
+  }
+}
+
+INLINE void add_rows(const float *restrict x, long xs, const double *restrict w, long rows, long n,
+                     double *restrict sums, long ss) {
+#pragma clang fp contract(off)
+  for (long i = 0; i < rows; i++) {
+    const float *restrict a = x + i * xs;
+    double *restrict target = sums + i * ss;
+    if (w) {
+      double scale = w[i];
+      for (long c = 0; c < n; c++) target[c] += scale * (double)a[c];
+    } else {
+      for (long c = 0; c < n; c++) target[c] += (double)a[c];
+    }
+  }
+}
+
+INLINE void top_k_insert(float value, long position, long k, long *filled, float *restrict best, int *restrict found) {
+  long slot = *filled < k ? *filled : k - 1;
+  // After every kept value at least as large, so ties keep the smaller position.
+  while (slot > 0 && best[slot - 1] < value) {
+    best[slot] = best[slot - 1];
+    found[slot] = found[slot - 1];
+    slot--;
+  }
+  best[slot] = value;
+  found[slot] = (int)position;
+  if (*filled < k) (*filled)++;
+}
+
+INLINE void top_k(const float *restrict cosines, long n, long skip, const long *restrict twin, long k,
+                  float *restrict best, int *restrict found) {
+  long filled = 0;
+  long p = 0;
+  for (; p < n && filled < k; p++) {
+    if (p == skip) continue;
+    top_k_insert(twin ? cosines[twin[p]] : cosines[p], p, k, &filled, best, found);
+  }
+  if (twin) {
+    for (; p < n; p++) {
+      float value = cosines[twin[p]];
+      if (p != skip && value > best[k - 1]) top_k_insert(value, p, k, &filled, best, found);
+    }
+    return;
+  }
+  // Most values lose to the k-th kept one: test eight at a time, look closer only when one wins.
+  for (; p < n && (p & 7); p++) {
+    if (p != skip && cosines[p] > best[k - 1]) top_k_insert(cosines[p], p, k, &filled, best, found);
+  }
+  for (; p + 8 <= n; p += 8) {
+    float threshold = best[k - 1];
+    int any = 0;
+    for (long j = 0; j < 8; j++) any |= cosines[p + j] > threshold;
+    if (!any) continue;
+    for (long j = 0; j < 8; j++) {
+      if (p + j != skip && cosines[p + j] > best[k - 1]) top_k_insert(cosines[p + j], p + j, k, &filled, best, found);
+    }
+  }
+  for (; p < n; p++) {
+    if (p != skip && cosines[p] > best[k - 1]) top_k_insert(cosines[p], p, k, &filled, best, found);
+  }
+}
+
+INLINE float clamp_f16(float v) { return v > 65504.0f ? 65504.0f : (v < -65504.0f ? -65504.0f : v); }
+
+INLINE void f16_error_rows_soft(const float *restrict x, long xs, long rows, long n, double *restrict out) {
+#pragma clang fp contract(off)
+  for (long i = 0; i < rows; i++) {
+    const float *restrict a = x + i * xs;
+    double e[8] = {0};
+    for (long c = 0; c < n; c++) {
+      float back = (float)(_Float16)clamp_f16(a[c]);
+      double w = (double)a[c] - (double)back;
+      e[c & 7] += w * w;
+    }
+    out[i] = lanes_total(e);
+  }
+}
+
 #define KERNELS(SUFFIX, ATTR)                                                                              \
   ATTR static void ck_dot_rows_##SUFFIX(const float *x, long xs, const double *w, long ws, long m, long n,      \
                                         double *out) {                                                       \
@@ -177,6 +342,21 @@ INLINE long first_nonfinite(const float *restrict values, long count) {
   }                                                                                                          \
   ATTR static long ck_first_nonfinite_##SUFFIX(const float *values, long count) {                              \
     return first_nonfinite(values, count);                                                                   \
+  }                                                                                                          \
+  ATTR static void ck_compare_rows_##SUFFIX(const float *x, long xs, const float *y, long ys, long rows, long n, \
+                                            double *out) {                                                   \
+    compare_rows(x, xs, y, ys, rows, n, out);                                                                \
+  }                                                                                                          \
+  ATTR static void ck_int8_error_rows_##SUFFIX(const float *x, long xs, long rows, long n, double *out) {       \
+    int8_error_rows(x, xs, rows, n, out);                                                                    \
+  }                                                                                                          \
+  ATTR static void ck_add_rows_##SUFFIX(const float *x, long xs, const double *w, long rows, long n,           \
+                                        double *sums, long ss) {                                             \
+    add_rows(x, xs, w, rows, n, sums, ss);                                                                   \
+  }                                                                                                          \
+  ATTR static void ck_top_k_##SUFFIX(const float *cosines, long n, long skip, const long *twin, long k,        \
+                                     float *best, int *found) {                                              \
+    top_k(cosines, n, skip, twin, k, best, found);                                                           \
   }
 
 KERNELS(base, )
@@ -194,6 +374,51 @@ static int use_avx2(void) {
   }
   return value;
 }
+#include <immintrin.h>
+
+static int use_f16c(void) {
+  static volatile int known = -1;
+  int value = known;
+  if (value < 0) {
+    __builtin_cpu_init();
+    value = use_avx2() && __builtin_cpu_supports("f16c");
+    known = value;
+  }
+  return value;
+}
+
+// Eight values at a time through the F16C conversions, the differences widened to Double in two
+// halves of four lanes: lanes 0–3 and 4–7 of the portable loop, the same bits.
+__attribute__((target("avx2,fma,f16c"))) static void ck_f16_error_rows_f16c(const float *x, long xs, long rows, long n,
+                                                                            double *out) {
+#pragma clang fp contract(off)
+  const __m256 top = _mm256_set1_ps(65504.0f), bottom = _mm256_set1_ps(-65504.0f);
+  for (long i = 0; i < rows; i++) {
+    const float *a = x + i * xs;
+    __m256d low = _mm256_setzero_pd(), high = _mm256_setzero_pd();
+    long c = 0;
+    for (; c + 8 <= n; c += 8) {
+      __m256 v = _mm256_loadu_ps(a + c);
+      __m256 clamped = _mm256_max_ps(_mm256_min_ps(v, top), bottom);
+      __m256 back = _mm256_cvtph_ps(_mm256_cvtps_ph(clamped, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+      __m256d dl = _mm256_sub_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(v)), _mm256_cvtps_pd(_mm256_castps256_ps128(back)));
+      __m256d dh = _mm256_sub_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)), _mm256_cvtps_pd(_mm256_extractf128_ps(back, 1)));
+      low = _mm256_add_pd(low, _mm256_mul_pd(dl, dl));
+      high = _mm256_add_pd(high, _mm256_mul_pd(dh, dh));
+    }
+    double e[8];
+    _mm256_storeu_pd(e, low);
+    _mm256_storeu_pd(e + 4, high);
+    for (; c < n; c++) {
+      float v = a[c] > 65504.0f ? 65504.0f : (a[c] < -65504.0f ? -65504.0f : a[c]);
+      float back = _cvtsh_ss(_cvtss_sh(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+      double w = (double)a[c] - (double)back;
+      e[c & 7] += w * w;
+    }
+    out[i] = ((e[0] + e[1]) + (e[2] + e[3])) + ((e[4] + e[5]) + (e[6] + e[7]));
+  }
+}
+
 #define PICK(name, ...) (use_avx2() ? name##_avx2(__VA_ARGS__) : name##_base(__VA_ARGS__))
 #define PICK_VALUE(name, ...) (use_avx2() ? name##_avx2(__VA_ARGS__) : name##_base(__VA_ARGS__))
 #else
@@ -222,3 +447,27 @@ void ck_bucket_rows(const float *x, long xs, long rows, long n, double *squares,
   PICK(ck_bucket_rows, x, xs, rows, n, squares, k, sums, ss, cursors);
 }
 long ck_first_nonfinite(const float *values, long count) { return PICK_VALUE(ck_first_nonfinite, values, count); }
+
+void ck_compare_rows(const float *x, long xs, const float *y, long ys, long rows, long n, double *out) {
+  PICK(ck_compare_rows, x, xs, y, ys, rows, n, out);
+}
+void ck_int8_error_rows(const float *x, long xs, long rows, long n, double *out) {
+  PICK(ck_int8_error_rows, x, xs, rows, n, out);
+}
+void ck_add_rows(const float *x, long xs, const double *w, long rows, long n, double *sums, long ss) {
+  PICK(ck_add_rows, x, xs, w, rows, n, sums, ss);
+}
+void ck_top_k(const float *cosines, long n, long skip, const long *twin, long k, float *best, int *found) {
+  PICK(ck_top_k, cosines, n, skip, twin, k, best, found);
+}
+
+#if defined(__x86_64__) && defined(__clang__)
+void ck_f16_error_rows(const float *x, long xs, long rows, long n, double *out) {
+  if (use_f16c()) ck_f16_error_rows_f16c(x, xs, rows, n, out);
+  else f16_error_rows_soft(x, xs, rows, n, out);
+}
+int ck_has_f16c(void) { return use_f16c(); }
+#else
+void ck_f16_error_rows(const float *x, long xs, long rows, long n, double *out) { f16_error_rows_soft(x, xs, rows, n, out); }
+int ck_has_f16c(void) { return 0; }
+#endif

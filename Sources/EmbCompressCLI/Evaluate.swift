@@ -38,6 +38,8 @@ extension EmbCompressCommand {
     @Option(help: ArgumentHelp("Memory the baselines may hold, e.g. 512M or 4G (default: a quarter of RAM).", valueName: "bytes"))
     var memory: ByteCount?
 
+    @Option(help: ArgumentHelp("Lookup counts, one per id (.npy 1-D or text): adds the report's weighted section.", valueName: "file")) var counts: String?
+
     @Flag(help: "Replace an existing report.")
     var force = false
 
@@ -51,7 +53,7 @@ extension EmbCompressCommand {
       try inputOptions.checkApplicable(to: input, subcommand: "evaluate")
       var request = EvaluationRequest(
         input: input, inputOptions: inputOptions.openOptions, checkpoint: checkpoint, reportPath: reportOptions.report,
-        htmlPath: reportOptions.html, options: options, replaceExisting: force)
+        htmlPath: reportOptions.html, options: options, counts: counts.map { CountsRequest(path: $0) }, replaceExisting: force)
       request.commandLine = CommandLine.arguments
       try reportOptions.present(reportPath: request.reportPath, htmlPath: request.htmlPath) { progress in
         try CheckpointEvaluator.run(request, progress: progress)

@@ -20,6 +20,10 @@ enum ReportSummary {
       ("histogram", histogram(report.histogram)),
       ("worst rows", report.worstRows.prefix(5).map { "\($0.id) (\(BaselineComparison.number($0.relativeError)))" }.joined(separator: ", ")),
     ]
+    if let weighted = report.weighted {
+      let line = String(format: "relative Frobenius %.4g   row error p50 %.4g   p90 %.4g   p99 %.4g   over %.4g lookups", weighted.relativeFrobenius, weighted.rowRelative.p50, weighted.rowRelative.p90, weighted.rowRelative.p99, weighted.lookups)
+      pairs.insert(("weighted", line), at: 4)
+    }
     if let neighbors = report.neighbors {
       pairs.append(
         ("neighbours", String(format: "recall@%d %.4f", neighbors.k, neighbors.recallAtK)

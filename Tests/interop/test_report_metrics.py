@@ -287,3 +287,116 @@ def test_evaluate_writes_the_same_figures(tmp_path):
     assert second["fit"] is None and second["subcommand"] == "evaluate"
     for key in ["error", "baselines", "neighbors", "worst_rows", "histogram", "compression_ratio"]:
         assert first[key] == second[key], key
+
+
+def weighted_percentile(values, weights, p):
+    """The smallest value with at least p% of the weight at or below it (rows of weight 0 never
+    count)."""
+    keep = weights > 0
+    values, weights = values[keep], weights[keep]
+    order = np.lexsort((np.arange(len(values)), values))
+    cumulative = np.cumsum(weights[order])
+    index = int(np.searchsorted(cumulative, p / 100 * weights.sum(), side="left"))
+    return float(values[order][min(index, len(order) - 1)])
+
+
+def weighted_reference(E, rebuilt, w, report):
+    """The `weighted` section from E, the rule's rebuilt table and the counts, in numpy."""
+    n, d = E.shape
+    E64, R64 = E.astype(np.float64), rebuilt.astype(np.float64)
+    norms2 = (E64**2).sum(axis=1)
+    err2 = ((E64 - R64) ** 2).sum(axis=1)
+    rel = np.where(norms2 > 0, np.sqrt(err2 / np.where(norms2 > 0, norms2, 1)), np.where(err2 > 0, 1.0, 0.0)).astype(np.float32)
+    rn2 = (R64**2).sum(axis=1)
+    dots = (E64 * R64).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cos = np.where((norms2 > 0) & (rn2 > 0), np.clip(dots / np.sqrt(norms2 * rn2), -1, 1), np.where(norms2 == rn2, 1.0, 0.0))
+    cos = cos.astype(np.float32)
+    total = (w * norms2).sum()
+    out = {
+        "lookups": w.sum(),
+        "counted_rows": int((w > 0).sum()),
+        "relative_frobenius": float(np.sqrt((w * err2).sum() / total)),
+        "mse": float((w * err2).sum() / (d * w.sum())),
+        "row_relative": {f"p{p}": weighted_percentile(rel, w, p) for p in (50, 90, 99)},
+        "cosine": {f"p{p}": weighted_percentile(cos, w, p) for p in (1, 10, 50)},
+    }
+    out["row_relative"]["mean"] = float((w * rel.astype(np.float64)).sum() / w.sum())
+    out["row_relative"]["max"] = float(rel[w > 0].max())
+    out["cosine"]["min"] = float(cos[w > 0].min())
+    bins = np.minimum(19, np.floor(rel.astype(np.float64) * 20)).astype(int)
+    out["histogram"] = np.bincount(bins[rel <= 1], weights=w[rel <= 1], minlength=20)
+
+    baselines = {
+        "int8-rowwise": float(np.sqrt((w * ((E64 - int8_rowwise(E).astype(np.float64)) ** 2).sum(axis=1)).sum() / total)),
+        "float16": float(np.sqrt((w * ((E64 - float16(E).astype(np.float64)) ** 2).sum(axis=1)).sum() / total)),
+    }
+    plain = {b["method"]: b for b in report["baselines"]}
+    if "truncated-svd" in plain:
+        r = plain["truncated-svd"]["rank"]
+        s = np.linalg.svd(np.sqrt(w)[:, None] * E64, compute_uv=False)
+        baselines["truncated-svd"] = float(np.sqrt((s[r:] ** 2).sum() / (s**2).sum()))
+    if "hash" in plain:
+        m = plain["hash"]["buckets"]
+        ids = np.arange(n)
+        sums = np.zeros((m, d))
+        np.add.at(sums, ids % m, w[:, None] * E64)
+        weight = np.bincount(ids % m, weights=w, minlength=m)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            means = round_to((sums / np.where(weight > 0, weight, 1)[:, None]).astype(np.float32), report["checkpoint"]["precision"])
+        diff = E64 - means[ids % m].astype(np.float64)
+        baselines["hash"] = float(np.sqrt((w * (diff**2).sum(axis=1)).sum() / total))
+    out["baselines"] = baselines
+    return out
+
+
+def check_weighted(weighted, expected):
+    assert weighted["lookups"] == pytest.approx(expected["lookups"], rel=1e-12)
+    assert weighted["counted_rows"] == expected["counted_rows"]
+    assert weighted["relative_frobenius"] == pytest.approx(expected["relative_frobenius"], rel=1e-9)
+    assert weighted["mse"] == pytest.approx(expected["mse"], rel=1e-9)
+    for section in ("row_relative", "cosine"):
+        for key, want in expected[section].items():
+            assert weighted[section][key] == pytest.approx(want, rel=1e-5, abs=1e-7), (section, key)
+    assert weighted["histogram"]["bin_edges"] == [i / 20 for i in range(21)]
+    assert sum(weighted["histogram"]["lookups"]) + weighted["histogram"]["overflow"] == pytest.approx(expected["lookups"])
+    assert np.abs(np.array(weighted["histogram"]["lookups"]) - expected["histogram"]).sum() <= 0.02 * expected["lookups"]
+    got = {b["method"]: b["relative_frobenius"] for b in weighted["baselines"]}
+    assert set(got) == set(expected["baselines"])
+    for name, want in expected["baselines"].items():
+        assert got[name] == pytest.approx(want, rel=1e-9, abs=1e-12), name
+
+
+@pytest.mark.parametrize("precision", ["f32", "f16"])
+def test_weighted_section_matches_numpy(tmp_path, precision):
+    """With --counts the report adds the figures weighted by the counts as given, and the baselines
+    on the same weights: recomputed here (weighted quantiles, the SVD of √w⊙E, weighted bucket means)."""
+    E = load_real()
+    n = E.shape[0]
+    rng = np.random.default_rng(7)
+    # Zipf-like counts over a seeded order of the ids, a tenth of them never looked up.
+    counts = np.floor(1000 / (1 + rng.permutation(n)) ** 1.1).astype(np.int64)
+    counts[rng.choice(n, n // 10, replace=False)] = 0
+    path = tmp_path / "counts.npy"
+    np.save(path, counts)
+    out = tmp_path / "out.qr"
+    assert run(REAL, out, "--quiet", "--precision", precision).returncode == 0
+    plain = json.loads((tmp_path / "out.qr.report.json").read_text())
+    assert plain["weighted"] is None
+    measured = tmp_path / "weighted.json"
+    result = run("evaluate", REAL, out, "--counts", path, "--report", measured)
+    assert result.returncode == 0, result.stderr
+    assert "weighted" in result.stdout
+    report = json.loads(measured.read_text())
+    table, _ = rebuild(out)
+    # The unweighted figures are those of the run without counts.
+    for key in ["error", "baselines", "neighbors", "worst_rows", "histogram"]:
+        assert report[key] == plain[key], key
+    check(report, reference(E, table, report, 0))
+    check_weighted(report["weighted"], weighted_reference(E, table, counts.astype(np.float64), report))
+
+
+def test_no_counts_no_weighted_section(tmp_path):
+    out = tmp_path / "out.qr"
+    assert run(REAL, out, "--quiet").returncode == 0
+    assert json.loads((tmp_path / "out.qr.report.json").read_text())["weighted"] is None

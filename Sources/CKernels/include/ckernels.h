@@ -66,5 +66,33 @@ void ck_rule_subtract_term(long rows, long width, long c0, long c1, long k, cons
 void ck_rule_joint_update(long rows, long width, long c0, long c1, long k, long terms, const long *divisors,
                           const long *moduli, double *const *tables, long j, double *residual,
                           const double *weights, double *normal, double *right, double *error);
+// The report's per-row kernels. Unlike the fits' kernels above these never contract a multiply and
+// an add into one rounding, and keep a fixed lane structure (8 partial sums, added in a fixed
+// order), so the baseline and the AVX2 builds give the same bits on every machine.
+
+/// For each of `rows` rows (x + i·xs against y + i·ys, n values): out[5·i …] = Σ(x−y)², Σx²,
+/// Σy², Σx·y, max|x−y|, every term in Double.
+void ck_compare_rows(const float *x, long xs, const float *y, long ys, long rows, long n, double *out);
+
+/// For each of `rows` rows: out[i] = Σ_c (x_c − x̂_c)² in Double, where x̂ is the value int8
+/// row-wise quantization reads back (bias = min, scale = (max − min)/255, q = round-to-even of
+/// (x − bias)/scale clamped to 0…255, x̂ = q·scale + bias, all in float32; a row whose scale is 0
+/// or not finite reads back as its bias).
+void ck_int8_error_rows(const float *x, long xs, long rows, long n, double *out);
+
+/// For each of `rows` rows: out[i] = Σ_c (x_c − f16(x_c))² in Double, f16 the nearest binary16
+/// (ties to even) after clamping to ±65504. Through F16C where the CPU has it.
+void ck_f16_error_rows(const float *x, long xs, long rows, long n, double *out);
+
+/// sums[i·ss + c] += x[i·xs + c] for i < rows, c < n; with `w` (non-null), += w[i]·x[i·xs + c].
+void ck_add_rows(const float *x, long xs, const double *w, long rows, long n, double *sums, long ss);
+
+/// The k largest of `cosines` (n values) other than position `skip`, by descending value, ties
+/// to the smaller position; with `twin` (non-null) position p takes the value at twin[p]. Writes
+/// their positions to `found` (k of them; k < n).
+void ck_top_k(const float *cosines, long n, long skip, const long *twin, long k, float *best, int *found);
+
+/// Whether the F16C path is the one taken (for benchmarks and docs).
+int ck_has_f16c(void);
 
 #endif

@@ -14,7 +14,8 @@ public enum CheckpointEvaluator {
   ) throws -> ConversionReport {
     let started = Date()
     let outputs = [request.reportPath] + (request.htmlPath.map { [$0] } ?? [])
-    try ReportOutputs.check(outputs, inputs: [request.input, request.checkpoint], replacing: request.replaceExisting)
+    let inputs = [request.input, request.checkpoint] + (request.counts.map { [$0.path] } ?? [])
+    try ReportOutputs.check(outputs, inputs: inputs, replacing: request.replaceExisting)
 
     let table = try CompressedTable(contentsOf: request.checkpoint)
     let opened = try openTable(request.input, options: request.inputOptions)
@@ -25,8 +26,9 @@ public enum CheckpointEvaluator {
         checkpointRows: table.rows, checkpointDim: table.dim)
     }
     let run = RunProgress(handler: progress)
+    let counts = try request.counts.map { try IdCounts(path: $0.path, dataset: $0.dataset, rows: info.rows) }
     let evaluation = try TableEvaluator.evaluate(
-      opened, against: table.tables, precision: table.precision, options: request.options
+      opened, against: table.tables, precision: table.precision, counts: counts?.values, options: request.options
     ) { run.evaluation($0, $1, $2) }
 
     var report = ConversionReport(

@@ -135,7 +135,9 @@ public enum Converter {
     let options = EvaluationOptions(
       seed: request.fit.seed, threads: request.fit.threads, maxBlockBytes: request.fit.maxBlockBytes,
       memoryBudget: request.fit.memoryBudget)
-    let evaluation = try TableEvaluator.evaluate(opened, against: stored, precision: request.precision, options: options) {
+    let evaluation = try TableEvaluator.evaluate(
+      opened, against: stored, precision: request.precision, counts: counts?.values, options: options
+    ) {
       run.evaluation($0, $1, $2)
     }
 

@@ -10,6 +10,9 @@ public struct EvaluationRequest: Sendable {
   /// Where the HTML report goes, if anywhere.
   public var htmlPath: String?
   public var options: EvaluationOptions
+  /// Per-id lookup counts (`--counts`): the report then adds its `weighted` section. The floor
+  /// is not used: the report weighs by the counts as given.
+  public var counts: CountsRequest?
   /// Replace an existing report (`--force`).
   public var replaceExisting: Bool
   /// The command line to record in the report (`command`); the CLI passes its argv.
@@ -17,7 +20,8 @@ public struct EvaluationRequest: Sendable {
 
   public init(
     input: String, inputOptions: TableOpenOptions = TableOpenOptions(), checkpoint: String, reportPath: String? = nil,
-    htmlPath: String? = nil, options: EvaluationOptions = EvaluationOptions(), replaceExisting: Bool = false
+    htmlPath: String? = nil, options: EvaluationOptions = EvaluationOptions(), counts: CountsRequest? = nil,
+    replaceExisting: Bool = false
   ) {
     self.input = input
     self.inputOptions = inputOptions
@@ -25,6 +29,7 @@ public struct EvaluationRequest: Sendable {
     self.reportPath = reportPath ?? checkpoint + ".report.json"
     self.htmlPath = htmlPath
     self.options = options
+    self.counts = counts
     self.replaceExisting = replaceExisting
   }
 }

@@ -7,25 +7,28 @@ enum PlanBaselines {
     let (rows, dim) = (info.rows, info.dim)
     let gram = GramAccumulator.bytesNeeded(dim: dim) <= fit.memoryBudget ? GramAccumulator(dim: dim) : nil
     let buckets = hashBytes.map { HashBaseline.largestBuckets(rows: rows, dim: dim, precision: .f32, budget: $0) } ?? 0
-    let hashSums =
-      buckets >= 1 && HashBucketSums.bytesNeeded(buckets: buckets, dim: dim) <= fit.memoryBudget
-      ? HashBucketSums(buckets: buckets, dim: dim) : nil
+    let hash = buckets >= 1 ? HashBaseline(buckets: buckets, dim: dim, precision: .f32, keeping: []) : nil
+    let hashRanges =
+      buckets >= 1
+      ? TableEvaluator.hashBucketRanges(buckets: buckets, dim: dim, weighted: false, memoryBudget: fit.memoryBudget) : []
     // The pass needs tables to measure; one row of zeros costs nothing to rebuild.
     let zero = RuleTables(
       CompositionalTables(
         identityFor: try CompositionalLayout(rows: rows, dim: dim, scheme: .hash, operation: .add, sizing: .collisions(1))))
-    let pass = MeasurementPass(tables: zero, measuresQuantization: true, gram: gram, hashSums: hashSums, sample: nil)
-    try pass.run(source, threads: fit.threads, maxBlockBytes: fit.maxBlockBytes, progress: nil)
-    let total = pass.rowErrors!.squaredNorm
+    let pass = MeasurementPass(
+      tables: zero, measuresQuantization: true, weights: nil, gram: gram, weightedGram: nil, hashBaseline: hash,
+      hashRanges: hashRanges, sample: nil, holdsKeys: false)
+    try pass.measureAll(source, threads: fit.threads, maxBlockBytes: fit.maxBlockBytes) { _, _ in }
+    let total = pass.totals.norm
     func relative(_ squared: Double) -> Double { RowErrors.relative(errorSquared: squared, normSquared: total) }
 
     var baselines = [
       PlanBaseline(
         name: "int8-rowwise", bytes: Int8RowwiseQuantization.bytes(rows: rows, dim: dim),
-        relativeFrobenius: relative(pass.int8SquaredError), parameter: nil),
+        relativeFrobenius: relative(pass.totals.int8), parameter: nil),
       PlanBaseline(
         name: "float16", bytes: Float16Rounding.bytes(rows: rows, dim: dim),
-        relativeFrobenius: relative(pass.float16SquaredError), parameter: nil),
+        relativeFrobenius: relative(pass.totals.float16), parameter: nil),
     ]
     if let gram, let ascending = BLASThreads.withSingleThread({ SymmetricEigenvalues.of(gram.matrix, order: dim) }) {
       let values = ascending.map { max(0, $0) }
@@ -41,12 +44,11 @@ enum PlanBaselines {
             relativeFrobenius: sum > 0 ? (rest / sum).squareRoot() : 0, parameter: rank))
       }
     }
-    if let hashSums {
-      let hash = HashBaseline(sums: hashSums, rows: rows, totalSquares: total, precision: .f32)
+    if let hash = pass.hashBaseline {
       baselines.append(
         PlanBaseline(
           name: "hash", bytes: HashBaseline.bytes(buckets: buckets, dim: dim, precision: .f32),
-          relativeFrobenius: hash.relativeError, parameter: buckets))
+          relativeFrobenius: relative(hash.squaredError(totalSquares: total)), parameter: buckets))
     }
     return baselines
   }

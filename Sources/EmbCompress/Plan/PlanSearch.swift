@@ -196,7 +196,7 @@ public enum PlanSearch {
       let errors = try ReconstructionEvaluator.measure(
         table, against: fitted.tables.rounded(to: .f32), threads: fit.threads, maxBlockBytes: fit.maxBlockBytes)
       add(
-        rule, error: RowErrors.relative(errorSquared: errors.squaredError, normSquared: errors.squaredNorm),
+        rule, error: errors.error.relativeFrobenius,
         estimated: false, seconds: Date().timeIntervalSince(started))
     }
   }

@@ -76,6 +76,6 @@ struct SampleScreen {
     let sample = ArrayTableSource(rows: size, dim: dim, values: values, path: source.info.path)
     let fitted = try RuleFitter.fit(sample, rule: try rule.rule(rows: size, dim: dim), options: options)
     let errors = try ReconstructionEvaluator.measure(sample, against: fitted.tables, threads: options.threads)
-    return RowErrors.relative(errorSquared: errors.squaredError, normSquared: errors.squaredNorm)
+    return errors.error.relativeFrobenius
   }
 }

@@ -106,6 +106,8 @@ public struct ConversionReport: Sendable, Encodable {
   public var baselinesOmitted: [OmittedBaseline]
   /// Nil when the sample has fewer than two non-zero rows.
   public var neighbors: NeighborRecall?
+  /// With `--counts`: the figures weighted by lookups; null without.
+  public var weighted: WeightedErrorMetrics?
   /// How the fit went; nil for `evaluate`, which did not fit.
   public var fit: Fit?
   /// Wall time of the whole command, reading through writing.
@@ -126,6 +128,7 @@ public struct ConversionReport: Sendable, Encodable {
     baselines = evaluation.baselines
     baselinesOmitted = evaluation.omittedBaselines
     neighbors = evaluation.neighbors
+    weighted = evaluation.weighted
     self.fit = fit
     self.seconds = seconds
   }
@@ -135,7 +138,7 @@ public struct ConversionReport: Sendable, Encodable {
 
   private enum CodingKeys: String, CodingKey {
     case format, tool, command = "subcommand", commandLine = "command", verdict, input, checkpoint, compressionRatio = "compression_ratio", error, histogram
-    case worstRows = "worst_rows", baselines, baselinesOmitted = "baselines_omitted", neighbors, fit, seconds, plan
+    case worstRows = "worst_rows", baselines, baselinesOmitted = "baselines_omitted", neighbors, weighted, fit, seconds, plan
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -156,6 +159,7 @@ public struct ConversionReport: Sendable, Encodable {
     try container.encode(baselinesOmitted, forKey: .baselinesOmitted)
     // Explicit nulls, so every key is always there for scripts.
     try container.encode(neighbors, forKey: .neighbors)
+    try container.encode(weighted, forKey: .weighted)
     try container.encode(fit, forKey: .fit)
     try container.encode(seconds, forKey: .seconds)
     try container.encode(plan, forKey: .plan)

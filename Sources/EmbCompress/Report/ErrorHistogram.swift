@@ -16,6 +16,17 @@ public struct ErrorHistogram: Sendable, Equatable, Encodable {
   /// Rows with error above 1.
   public var overflow: Int
 
+  /// From counts already binned: 20 bins, then the overflow.
+  init(binned: [Int]) {
+    precondition(binned.count == Self.binCount + 1)
+    binEdges = Self.edges
+    counts = Array(binned[0..<Self.binCount])
+    overflow = binned[Self.binCount]
+  }
+
+  /// 0, 0.05, …, 1.
+  public static var edges: [Double] { (0...binCount).map { Double($0) / Double(binCount) } }
+
   public init(_ relativeErrors: [Float]) {
     binEdges = (0...Self.binCount).map { Double($0) / Double(Self.binCount) }
     var counts = [Int](repeating: 0, count: Self.binCount)

@@ -3,11 +3,19 @@ public struct ErrorMetrics: Sendable, Equatable, Encodable {
   /// Summary of per-row relative errors (lower is better).
   public struct RowRelative: Sendable, Equatable, Encodable {
     public var mean, p50, p90, p99, max: Double
+
+    public init(mean: Double, p50: Double, p90: Double, p99: Double, max: Double) {
+      (self.mean, self.p50, self.p90, self.p99, self.max) = (mean, p50, p90, p99, max)
+    }
   }
 
   /// Summary of per-row cosines (higher is better; the low percentiles are the bad rows).
   public struct Cosine: Sendable, Equatable, Encodable {
     public var mean, p1, p10, p50, min: Double
+
+    public init(mean: Double, p1: Double, p10: Double, p50: Double, min: Double) {
+      (self.mean, self.p1, self.p10, self.p50, self.min) = (mean, p1, p10, p50, min)
+    }
   }
 
   /// ||E − Ê||_F / ||E||_F.
@@ -21,20 +29,17 @@ public struct ErrorMetrics: Sendable, Equatable, Encodable {
   public var squaredError: Double
   public var squaredNorm: Double
 
-  public init(_ errors: RowErrors) {
-    relativeFrobenius = RowErrors.relative(errorSquared: errors.squaredError, normSquared: errors.squaredNorm)
-    squaredError = errors.squaredError
-    squaredNorm = errors.squaredNorm
-    mse = errors.squaredError / Double(max(1, errors.valueCount))
-    maxAbs = errors.maxAbsoluteError
-    let relative = errors.relative.sorted()
-    let cosine = errors.cosine.sorted()
-    rowRelative = RowRelative(
-      mean: Self.mean(relative), p50: Self.percentile(relative, 50), p90: Self.percentile(relative, 90),
-      p99: Self.percentile(relative, 99), max: Double(relative.last ?? 0))
-    self.cosine = Cosine(
-      mean: Self.mean(cosine), p1: Self.percentile(cosine, 1), p10: Self.percentile(cosine, 10),
-      p50: Self.percentile(cosine, 50), min: Double(cosine.first ?? 0))
+  public init(
+    relativeFrobenius: Double, mse: Double, maxAbs: Double, rowRelative: RowRelative, cosine: Cosine,
+    squaredError: Double, squaredNorm: Double
+  ) {
+    self.relativeFrobenius = relativeFrobenius
+    self.mse = mse
+    self.maxAbs = maxAbs
+    self.rowRelative = rowRelative
+    self.cosine = cosine
+    self.squaredError = squaredError
+    self.squaredNorm = squaredNorm
   }
 
   /// Nearest-rank percentile of ascending `sorted`: the smallest value with at least p% of the
@@ -43,10 +48,6 @@ public struct ErrorMetrics: Sendable, Equatable, Encodable {
     guard !sorted.isEmpty else { return 0 }
     let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
     return Double(sorted[min(sorted.count - 1, max(0, rank - 1))])
-  }
-
-  static func mean(_ values: [Float]) -> Double {
-    values.isEmpty ? 0 : values.reduce(0.0) { $0 + Double($1) } / Double(values.count)
   }
 
   private enum CodingKeys: String, CodingKey {

@@ -1,18 +1,6 @@
-/// Per-row reconstruction figures from one pass: what every metric in the report is built from.
-public struct RowErrors: Sendable {
-  /// ||E_i − Ê_i|| / ||E_i||, with the zero-row convention of `RowErrors.relative`.
-  public var relative: [Float]
-  /// cos(E_i, Ê_i), with the zero-row convention of `RowErrors.cosine`.
-  public var cosine: [Float]
-  /// ||E_i||.
-  public var norm: [Float]
-  /// Σ ||E_i − Ê_i||², Σ ||E_i||², in Double.
-  public var squaredError: Double
-  public var squaredNorm: Double
-  /// max |E_ic − Ê_ic|.
-  public var maxAbsoluteError: Double
-  public var valueCount: Int
-
+/// The per-row conventions every figure of the report follows: how a row's relative error and
+/// cosine are defined when a norm is zero, so that no figure is ever NaN.
+public enum RowErrors {
   /// Relative error for a row: a zero row rebuilt as zero is exact (0); a zero row rebuilt as
   /// anything else is entirely wrong (1), as is a row rebuilt as zero.
   @inlinable

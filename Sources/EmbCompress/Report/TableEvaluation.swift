@@ -9,10 +9,13 @@ public struct TableEvaluation: Sendable {
   public var omittedBaselines: [OmittedBaseline]
   /// Nil when the sample holds fewer than two non-zero rows.
   public var neighbors: NeighborRecall?
+  /// With counts: the same figures weighted by lookups, and the baselines on the same weights.
+  public var weighted: WeightedErrorMetrics?
 
   public init(
     error: ErrorMetrics, histogram: ErrorHistogram, worstRows: [WorstRow], baselines: [Baseline],
-    omittedBaselines: [OmittedBaseline], neighbors: NeighborRecall?
+    omittedBaselines: [OmittedBaseline], neighbors: NeighborRecall?,
+    weighted: WeightedErrorMetrics? = nil
   ) {
     self.error = error
     self.histogram = histogram
@@ -20,5 +23,6 @@ public struct TableEvaluation: Sendable {
     self.baselines = baselines
     self.omittedBaselines = omittedBaselines
     self.neighbors = neighbors
+    self.weighted = weighted
   }
 }

@@ -15,9 +15,12 @@ public enum TableEvaluator {
   /// - Parameters:
   ///   - tables: the tables as stored, already rounded to `precision`.
   ///   - precision: what they are stored in; it sets their bytes, the budget every baseline gets.
-  /// - Throws: the source's read errors; `.invalidArguments` when the shapes differ.
+  ///   - counts: per-id lookup counts as given (`--counts`, no floor): with them the evaluation
+  ///     adds the `weighted` figures, the baselines measured on the same weights.
+  /// - Throws: the source's read errors; `.invalidArguments` when the shapes differ, or the
+  ///   counts are not one finite, non-negative number per row with at least one positive.
   public static func evaluate(
-    _ source: any TableSource, against tables: RuleTables, precision: StoragePrecision,
+    _ source: any TableSource, against tables: RuleTables, precision: StoragePrecision, counts: [Double]? = nil,
     options: EvaluationOptions = EvaluationOptions(), progress: Progress? = nil
   ) throws -> TableEvaluation {
     let info = source.info
@@ -25,96 +28,140 @@ public enum TableEvaluator {
       throw EmbCompressError.invalidArguments(
         detail: "the tables rebuild \(tables.rule.rows)×\(tables.rule.dim) but \(info.path) is \(info.rows)×\(info.dim)")
     }
+    if let counts {
+      guard counts.count == info.rows else {
+        throw EmbCompressError.invalidArguments(detail: "\(counts.count) counts for a table of \(info.rows) rows; give one per id")
+      }
+      guard counts.allSatisfy({ $0.isFinite && $0 >= 0 }), counts.contains(where: { $0 > 0 }) else {
+        throw EmbCompressError.invalidArguments(detail: "counts must be finite and non-negative, and not all zero")
+      }
+    }
+    let weighted = counts != nil
     let (rows, dim) = (info.rows, info.dim)
     // Every byte the checkpoint stores, exact rows and projection included.
     let budget = tables.rule.tensorBytes(precision: precision)
     var omitted: [OmittedBaseline] = []
 
     let rank = TruncatedSVDBaseline.largestRank(rows: rows, dim: dim, budget: budget)
+    let gramBytes = GramAccumulator.bytesNeeded(dim: dim) * (weighted ? 2 : 1)
     var gram: GramAccumulator?
     if rank < 1 {
       omitted.append(
         OmittedBaseline(
           method: .truncatedSVD,
           reason: "rank 1 takes (n + d)·4 = \(TruncatedSVDBaseline.bytes(rank: 1, rows: rows, dim: dim)) bytes, more than the checkpoint's \(budget) tensor bytes"))
-    } else if GramAccumulator.bytesNeeded(dim: dim) > options.memoryBudget {
+    } else if gramBytes > options.memoryBudget {
       omitted.append(
         OmittedBaseline(
           method: .truncatedSVD,
-          reason: "EᵀE for d = \(dim) needs \(GramAccumulator.bytesNeeded(dim: dim)) bytes, more than the memory budget of \(options.memoryBudget) (--memory)"))
+          reason: "EᵀE for d = \(dim) needs \(gramBytes) bytes, more than the memory budget of \(options.memoryBudget) (--memory)"))
     } else {
       gram = GramAccumulator(dim: dim)
     }
+    let weightedGram = gram != nil && weighted ? GramAccumulator(dim: dim) : nil
     let buckets = HashBaseline.largestBuckets(rows: rows, dim: dim, precision: precision, budget: budget)
+    let sample = NeighborSample(rows: rows, size: options.corpusSize, seed: options.seed)
+    var hash: HashBaseline?
+    var hashRanges: [Range<Int>] = []
     if buckets < 1 {
       omitted.append(
         OmittedBaseline(
           method: .hash,
           reason: "one row of \(dim) \(precision.rawValue) values takes \(dim * precision.byteSize) bytes, more than the checkpoint's \(budget) tensor bytes"))
+    } else {
+      // The sampled ids' buckets, ascending, once each: the neighbour check needs their rows.
+      let sampledBuckets = sample.ids.map { $0 % buckets }.sorted()
+      var kept: [Int] = []
+      for bucket in sampledBuckets where kept.last != bucket { kept.append(bucket) }
+      hash = HashBaseline(buckets: buckets, dim: dim, precision: precision, keeping: kept)
+      hashRanges = hashBucketRanges(buckets: buckets, dim: dim, weighted: weighted, memoryBudget: options.memoryBudget)
     }
-    let hashBytes = HashBucketSums.bytesNeeded(buckets: buckets, dim: dim)
-    if buckets >= 1 && hashBytes > options.memoryBudget {
-      // As large as the checkpoint, and twice that while its sums are in Double: on a table
-      // streamed because it is larger than --memory, holding it would break the budget.
-      omitted.append(
-        OmittedBaseline(
-          method: .hash,
-          reason: "its bucket sums for \(buckets) buckets need \(hashBytes) bytes, more than the memory budget of \(options.memoryBudget) (--memory)"))
-    }
-    let hashSums = buckets >= 1 && hashBytes <= options.memoryBudget ? HashBucketSums(buckets: buckets, dim: dim) : nil
-    let sample = NeighborSample(rows: rows, size: options.corpusSize, seed: options.seed)
     let sampled = SampledRows(ids: sample.ids, dim: dim)
 
     let pass = MeasurementPass(
-      tables: tables, measuresQuantization: true, gram: gram, hashSums: hashSums, sample: sampled)
-    try pass.run(source, threads: options.threads, maxBlockBytes: options.maxBlockBytes) {
-      progress?("measure", $0, rows)
+      tables: tables, measuresQuantization: true, weights: counts, gram: gram, weightedGram: weightedGram,
+      hashBaseline: hash, hashRanges: hashRanges, sample: sampled,
+      holdsKeys: holdsKeys(rows: rows, memoryBudget: options.memoryBudget))
+    try pass.measureAll(source, threads: options.threads, maxBlockBytes: options.maxBlockBytes) { number, done in
+      progress?(number == 1 ? "measure" : "measure pass \(number)", done, rows)
     }
-    let errors = pass.rowErrors!
-    let totalSquares = errors.squaredNorm
+    var measured = ErrorMeasurement(pass, rows: rows, dim: dim)
+    hash = pass.hashBaseline
+    let totals = pass.totals
+    let totalSquares = measured.totalSquares
     func relative(_ squaredError: Double) -> Double {
       RowErrors.relative(errorSquared: squaredError, normSquared: totalSquares)
+    }
+    let weightedSquares = measured.weightedTotalSquares
+    var weightedErrors: [WeightedErrorMetrics.BaselineError] = []
+    func addWeighted(_ method: Baseline.Method, _ squaredError: Double) {
+      weightedErrors.append(
+        WeightedErrorMetrics.BaselineError(
+          method: method, relativeFrobenius: RowErrors.relative(errorSquared: squaredError, normSquared: weightedSquares)))
     }
 
     var baselines = [
       Baseline(
         method: .int8Rowwise, bytes: Int8RowwiseQuantization.bytes(rows: rows, dim: dim), inputBytes: info.bytes,
-        relativeFrobenius: relative(pass.int8SquaredError), precision: "int8"),
+        relativeFrobenius: relative(totals.int8), precision: "int8"),
       Baseline(
         method: .float16, bytes: Float16Rounding.bytes(rows: rows, dim: dim), inputBytes: info.bytes,
-        relativeFrobenius: relative(pass.float16SquaredError), precision: "f16"),
+        relativeFrobenius: relative(totals.float16), precision: "f16"),
     ]
+    if let w = totals.weightedTotals {
+      addWeighted(.int8Rowwise, w.int8)
+      addWeighted(.float16, w.float16)
+    }
     let wantsNeighbors = sampled.ids.count >= 2
     var svd: TruncatedSVDBaseline?
     if let gram {
       svd = TruncatedSVDBaseline(gram: gram.matrix, dim: dim, rank: rank, wantBasis: wantsNeighbors)
-      if let svd {
+      let weightedSVD = weightedGram.flatMap { TruncatedSVDBaseline(gram: $0.matrix, dim: dim, rank: rank, wantBasis: false) }
+      if let svd, weightedGram == nil || weightedSVD != nil {
         baselines.append(
           Baseline(
             method: .truncatedSVD, bytes: TruncatedSVDBaseline.bytes(rank: rank, rows: rows, dim: dim),
             inputBytes: info.bytes, relativeFrobenius: svd.relativeError, precision: "f32", rank: rank))
+        if let weightedSVD {
+          weightedErrors.append(
+            WeightedErrorMetrics.BaselineError(method: .truncatedSVD, relativeFrobenius: weightedSVD.relativeError))
+        }
       } else {
+        svd = nil
         omitted.append(OmittedBaseline(method: .truncatedSVD, reason: "LAPACK's eigen-decomposition of EᵀE did not converge"))
       }
     }
-    var hash: HashBaseline?
-    if let hashSums {
-      let fitted = HashBaseline(sums: hashSums, rows: rows, totalSquares: totalSquares, precision: precision)
-      hash = fitted
+    if let hash {
       baselines.append(
         Baseline(
           method: .hash, bytes: HashBaseline.bytes(buckets: buckets, dim: dim, precision: precision),
-          inputBytes: info.bytes, relativeFrobenius: fitted.relativeError, precision: precision.rawValue,
-          buckets: buckets))
+          inputBytes: info.bytes, relativeFrobenius: relative(hash.squaredError(totalSquares: totalSquares)),
+          precision: precision.rawValue, buckets: buckets))
+      if weighted { addWeighted(.hash, hash.weightedSquaredError(totalSquares: weightedSquares)) }
     }
+    measured.weighted?.baselines = weightedErrors
 
     let neighbors = measureNeighbors(
       sample: sample, rows: sampled, tables: tables, svd: svd, hash: hash, baselines: &baselines, options: options,
       progress: progress)
     return TableEvaluation(
-      error: ErrorMetrics(errors), histogram: ErrorHistogram(errors.relative),
-      worstRows: WorstRow.largest(10, in: errors), baselines: baselines, omittedBaselines: omitted,
-      neighbors: neighbors)
+      error: measured.error, histogram: measured.histogram, worstRows: measured.worstRows, baselines: baselines,
+      omittedBaselines: omitted, neighbors: neighbors, weighted: measured.weighted)
+  }
+
+  /// Whether the per-row keys of the percentiles (8 bytes a row) are held during the pass: when
+  /// they take at most a quarter of `--memory`. Otherwise a second pass counts them again; the
+  /// figures are the same bits either way.
+  static func holdsKeys(rows: Int, memoryBudget: Int) -> Bool {
+    rows.multipliedReportingOverflow(by: 8).partialValue <= memoryBudget / 4
+  }
+
+  /// The hash baseline's buckets in ranges whose sums take at most half of `--memory` each: one
+  /// range (and no extra pass) unless they would not fit.
+  static func hashBucketRanges(buckets: Int, dim: Int, weighted: Bool, memoryBudget: Int) -> [Range<Int>] {
+    let perBucket = HashBucketSums.bytesPerBucket(dim: dim, weighted: weighted)
+    let perPass = max(1, (memoryBudget / 2) / perBucket)
+    return stride(from: 0, to: buckets, by: perPass).map { $0..<min(buckets, $0 + perPass) }
   }
 
   /// The neighbour check on the sampled rows: exact cosine top-k in E, then in the fit's and

@@ -12,20 +12,12 @@ public struct WorstRow: Sendable, Equatable, Encodable {
     self.norm = norm
   }
 
-  /// The `count` rows with the largest relative error, largest first (ties to the smaller id),
-  /// in one scan.
-  public static func largest(_ count: Int, in errors: RowErrors) -> [WorstRow] {
-    guard count > 0 else { return [] }
-    var kept: [(error: Float, id: Int)] = []
-    kept.reserveCapacity(count + 1)
-    for (id, error) in errors.relative.enumerated() {
-      guard kept.count < count || error > kept[kept.count - 1].error else { continue }
-      var slot = kept.count
-      while slot > 0 && kept[slot - 1].error < error { slot -= 1 }
-      kept.insert((error, id), at: slot)
-      if kept.count > count { kept.removeLast() }
-    }
-    return kept.map { WorstRow(id: $0.id, relativeError: Double($0.error), norm: Double(errors.norm[$0.id])) }
+  /// The `count` rows with the largest of `relative` errors, largest first (ties to the smaller
+  /// id), in one scan; `norm` gives their norms.
+  public static func largest(_ count: Int, relative: [Float], norm: [Float]) -> [WorstRow] {
+    var list = WorstRowList(capacity: count)
+    for (id, error) in relative.enumerated() { list.offer(error: error, id: id, norm: norm[id]) }
+    return list.worstRows
   }
 
   private enum CodingKeys: String, CodingKey { case id, relativeError = "relative_error", norm }

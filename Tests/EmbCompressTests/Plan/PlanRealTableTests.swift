@@ -27,7 +27,7 @@ import Testing
       else { continue }
       let fitted = try CompositionalFitter.fit(table, layout: layout)
       let errors = try ReconstructionEvaluator.measure(table, against: RuleTables(fitted.tables))
-      let error = (errors.squaredError / errors.squaredNorm).squareRoot()
+      let error = errors.error.relativeFrobenius
       if error < best.error { best = (error, "\(scheme.rawValue)-\(operation.rawValue)") }
     }
     return best

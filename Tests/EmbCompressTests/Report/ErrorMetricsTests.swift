@@ -1,6 +1,7 @@
-import EmbCompress
 import Foundation
 import Testing
+
+@testable import EmbCompress
 
 @Suite struct ErrorMetricsTests {
   @Test func nearestRankPercentiles() {
@@ -34,9 +35,11 @@ import Testing
     for c in 0..<dim { values[42 * dim + c] = 0 }  // a zero row
     let source = ArrayTableSource(rows: rows, dim: dim, values: values)
 
-    let errors = try ReconstructionEvaluator.measure(source, against: RuleTables(tables), threads: threads, maxBlockBytes: 999 * dim * 4)
+    let measured = try ReconstructionEvaluator.measure(
+      source, against: RuleTables(tables), threads: threads, maxBlockBytes: 999 * dim * 4)
     var rebuilt = [Float](repeating: 0, count: dim)
     var totalError = 0.0, totalNorm = 0.0, maxAbs = 0.0
+    var relative: [Float] = [], cosine: [Float] = [], norms: [Float] = []
     for id in 0..<rows {
       rebuilt.withUnsafeMutableBufferPointer { tables.embedding(of: id, into: $0) }
       var e = 0.0, n = 0.0, d = 0.0, r = 0.0
@@ -50,16 +53,49 @@ import Testing
       }
       totalError += e
       totalNorm += n
-      let expectedRelative = n == 0 ? 1 : (e / n).squareRoot()
-      let expectedCosine = n == 0 ? 0 : d / (n * r).squareRoot()
-      #expect(abs(Double(errors.relative[id]) - expectedRelative) <= 1e-6 * max(1, expectedRelative))
-      #expect(abs(Double(errors.cosine[id]) - expectedCosine) <= 1e-6)
+      relative.append(Float(n == 0 ? 1 : (e / n).squareRoot()))
+      cosine.append(Float(n == 0 ? 0 : d / (n * r).squareRoot()))
+      norms.append(Float(n.squareRoot()))
     }
-    let metrics = ErrorMetrics(errors)
+    let metrics = measured.error
     #expect(abs(metrics.relativeFrobenius - (totalError / totalNorm).squareRoot()) <= 1e-12)
     #expect(abs(metrics.mse - totalError / Double(rows * dim)) <= 1e-12)
     #expect(metrics.maxAbs == maxAbs)
+    // The percentiles, selected from two levels of bins, are the sorted values' nearest ranks.
+    let (sortedRelative, sortedCosine) = (relative.sorted(), cosine.sorted())
+    for (have, p) in [(metrics.rowRelative.p50, 50.0), (metrics.rowRelative.p90, 90), (metrics.rowRelative.p99, 99)] {
+      #expect(abs(have - ErrorMetrics.percentile(sortedRelative, p)) <= 1e-6, "p\(p)")
+    }
+    for (have, p) in [(metrics.cosine.p1, 1.0), (metrics.cosine.p10, 10), (metrics.cosine.p50, 50)] {
+      #expect(abs(have - ErrorMetrics.percentile(sortedCosine, p)) <= 1e-6, "p\(p)")
+    }
+    #expect(abs(metrics.rowRelative.max - Double(sortedRelative.last!)) <= 1e-6)
+    #expect(abs(metrics.cosine.min - Double(sortedCosine.first!)) <= 1e-6)
+    #expect(abs(metrics.rowRelative.mean - relative.reduce(0.0) { $0 + Double($1) } / Double(rows)) <= 1e-9)
+    #expect(abs(metrics.cosine.mean - cosine.reduce(0.0) { $0 + Double($1) } / Double(rows)) <= 1e-9)
+    #expect(measured.histogram == ErrorHistogram(relative))
+    let worst = WorstRow.largest(10, relative: relative, norm: norms)
+    #expect(measured.worstRows.map(\.id) == worst.map(\.id))
+    #expect(measured.weighted == nil)
     #expect(metrics.rowRelative.max >= metrics.rowRelative.p99)
     #expect(metrics.cosine.min <= metrics.cosine.p1)
+  }
+
+  @Test func figuresDoNotDependOnMemoryOrThreads() throws {
+    // Under a tiny budget the keys are not held and a second pass selects the percentiles.
+    let rows = 7000, dim = 9
+    let layout = try CompositionalLayout(rows: rows, dim: dim, scheme: .qr, operation: .mult, sizing: .collisions(5))
+    let weights: [[Float]] = layout.partitions.map { p in (0..<p.parameterCount).map { Float(cos(Double($0) * 0.7)) } }
+    let tables = RuleTables(CompositionalTables(layout: layout, weights: weights))
+    let values: [Float] = (0..<(rows * dim)).map { Float(sin(Double($0) * 0.013) + 0.1 * cos(Double($0 * $0 % 97))) }
+    let source = ArrayTableSource(rows: rows, dim: dim, values: values)
+    let counts = (0..<rows).map { Double(($0 * 7919) % 13) }
+    let held = try ReconstructionEvaluator.measure(source, against: tables, counts: counts, threads: 2, maxBlockBytes: 1500 * dim * 4)
+    let streamed = try ReconstructionEvaluator.measure(
+      source, against: tables, counts: counts, threads: 1, maxBlockBytes: 1500 * dim * 4, memoryBudget: 0)
+    #expect(TableEvaluator.holdsKeys(rows: rows, memoryBudget: 0) == false)
+    #expect(held.error == streamed.error)
+    #expect(held.weighted == streamed.weighted)
+    #expect(held.histogram == streamed.histogram && held.worstRows == streamed.worstRows)
   }
 }

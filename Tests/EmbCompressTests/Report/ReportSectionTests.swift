@@ -23,13 +23,18 @@ import Testing
 
   @Test func worstRowsAreLargestFirstTiesToTheSmallerID() {
     let relative: [Float] = [0.1, 0.9, 0.3, 0.9, 0.5, 0.05]
-    let errors = RowErrors(
-      relative: relative, cosine: relative, norm: [1, 2, 3, 4, 5, 6], squaredError: 0, squaredNorm: 1,
-      maxAbsoluteError: 0, valueCount: 6)
-    let worst = WorstRow.largest(3, in: errors)
+    let norm: [Float] = [1, 2, 3, 4, 5, 6]
+    let worst = WorstRow.largest(3, relative: relative, norm: norm)
     #expect(worst.map(\.id) == [1, 3, 4])
     #expect(worst.map(\.norm) == [2, 4, 5])
-    #expect(WorstRow.largest(10, in: errors).map(\.id) == [1, 3, 4, 2, 0, 5])
+    #expect(WorstRow.largest(10, relative: relative, norm: norm).map(\.id) == [1, 3, 4, 2, 0, 5])
+    // Lists kept per chunk and merged give the one list, in whichever order they merge.
+    var first = WorstRowList(capacity: 3), second = WorstRowList(capacity: 3)
+    for id in 0..<3 { first.offer(error: relative[id], id: id, norm: norm[id]) }
+    for id in 3..<6 { second.offer(error: relative[id], id: id, norm: norm[id]) }
+    var merged = second
+    merged.merge(first)
+    #expect(merged.worstRows == worst)
   }
 
   private func baseline(_ method: Baseline.Method, bytes: Int, error: Double) -> Baseline {

@@ -19,8 +19,9 @@ final class GramAccumulator {
   /// The widened rows held at a time (8 MiB of Double).
   static let slabBytes = 8 << 20
 
-  /// The bytes it holds for `dim` columns: the matrix, the slab, and LAPACK's copy afterwards.
-  static func bytesNeeded(dim: Int) -> Int { 2 * dim * dim * 8 + slabBytes }
+  /// The bytes it holds for `dim` columns that grow with them: the matrix and LAPACK's copy
+  /// afterwards. The slab is a fixed 8 MiB, like the pass's read blocks, and is not counted.
+  static func bytesNeeded(dim: Int) -> Int { 2 * dim * dim * 8 }
 
   init(dim: Int) {
     self.dim = dim
@@ -36,26 +37,38 @@ final class GramAccumulator {
     slab = []
   }
 
-  /// Adds the rows of `block`.
-  func add(_ block: RowBlock, threads: Int) {
+  /// Adds the rows of `block`; with `weights` (every id's count) each row times √w_i, so the
+  /// matrix is Eᵀ·diag(w)·E, the Gram matrix of √w⊙E.
+  func add(_ block: RowBlock, weights: [Double]? = nil, threads: Int) {
     if slab.isEmpty { slab = [Double](repeating: 0, count: min(slabRows, block.rowCount) * dim) }
     var start = 0
     while start < block.rowCount {
       let count = min(slabRows, block.rowCount - start, slab.count / dim)
-      widen(block, rows: start..<(start + count), threads: threads)
+      widen(block, rows: start..<(start + count), weights: weights, threads: threads)
       addSlab(rows: count, threads: threads)
       start += count
     }
   }
 
-  private func widen(_ block: RowBlock, rows: Range<Int>, threads: Int) {
+  private func widen(_ block: RowBlock, rows: Range<Int>, weights: [Double]?, threads: Int) {
     let dim = self.dim
     let source = UncheckedSendable(block.values.baseAddress! + rows.lowerBound * dim)
-    slab.withUnsafeMutableBufferPointer { target in
-      let target = UncheckedSendable(target.baseAddress!)
-      _ = ChunkedRows.map(rows: 0..<rows.count, threads: threads) { chunk in
-        for index in (chunk.lowerBound * dim)..<(chunk.upperBound * dim) {
-          target.value[index] = Double(source.value[index])
+    let firstID = block.firstRow + rows.lowerBound
+    weights.withOptionalBuffer { weights in
+      slab.withUnsafeMutableBufferPointer { target in
+        let target = UncheckedSendable((target.baseAddress!, weights))
+        _ = ChunkedRows.map(rows: 0..<rows.count, threads: threads) { chunk in
+          let (target, weights) = target.value
+          if let weights {
+            for row in chunk {
+              let scale = weights[firstID + row].squareRoot()
+              for c in (row * dim)..<((row + 1) * dim) { target[c] = Double(source.value[c]) * scale }
+            }
+          } else {
+            for index in (chunk.lowerBound * dim)..<(chunk.upperBound * dim) {
+              target[index] = Double(source.value[index])
+            }
+          }
         }
       }
     }

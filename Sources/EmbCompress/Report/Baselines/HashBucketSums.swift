@@ -1,45 +1,90 @@
+import CKernels
 import Dispatch
 
-/// Per bucket of the hashing trick (`id % buckets`), the sum of its rows, in Double: gathered in
+/// Per bucket of the hashing trick (`id % buckets`), the sum of its rows in Double — and, with
+/// lookup counts, the sums of its rows weighted by them and the bucket's total weight: gathered in
 /// the report's pass so the hash baseline needs no pass of its own.
 ///
-/// Each thread owns a fixed range of columns and adds the rows in id order, so the sums are the
-/// same bits for any thread count.
+/// It holds a range of buckets. When the sums of all of them would not fit the report's share of
+/// `--memory`, the baseline takes several passes, one range each (`HashBaseline.absorb`); each
+/// bucket's sums are the same bits whatever its range, so the baseline does not depend on
+/// `--memory`. Each thread owns a fixed range of columns and adds the rows in id order, so the
+/// sums are the same bits for any thread count.
 final class HashBucketSums {
   let buckets: Int
   let dim: Int
-  /// `buckets × dim`, row-major.
+  /// The buckets held.
+  let range: Range<Int>
+  let weighted: Bool
+  /// `range.count × dim`, row-major.
   private(set) var sums: [Double]
+  /// With counts: Σ w_i·E_i, `range.count × dim`, and Σ w_i per bucket.
+  private(set) var weightedSums: [Double]
+  private(set) var bucketWeights: [Double]
 
-  /// What the baseline holds at its peak: the Double sums and then the Float means beside them.
-  static func bytesNeeded(buckets: Int, dim: Int) -> Int {
-    buckets.multipliedReportingOverflow(by: dim * (MemoryLayout<Double>.size + MemoryLayout<Float>.size)).partialValue
-  }
+  /// What one bucket holds: its sums in Double (twice with counts, and its weight).
+  static func bytesPerBucket(dim: Int, weighted: Bool) -> Int { dim * 8 * (weighted ? 2 : 1) + (weighted ? 8 : 0) }
 
-  init(buckets: Int, dim: Int) {
+  init(buckets: Int, dim: Int, range: Range<Int>? = nil, weighted: Bool = false) {
     precondition(buckets >= 1)
     self.buckets = buckets
     self.dim = dim
-    sums = [Double](repeating: 0, count: buckets * dim)
+    self.range = range ?? 0..<buckets
+    self.weighted = weighted
+    sums = [Double](repeating: 0, count: self.range.count * dim)
+    weightedSums = weighted ? [Double](repeating: 0, count: self.range.count * dim) : []
+    bucketWeights = weighted ? [Double](repeating: 0, count: self.range.count) : []
   }
 
-  func add(_ block: RowBlock, threads: Int) {
+  /// Adds the rows of `block` whose bucket is in `range`; `weights` are every id's counts.
+  func add(_ block: RowBlock, weights: [Double]? = nil, threads: Int) {
+    precondition(weights != nil || !weighted)
     // Ranges of 16 columns (a cache line of Float) so two threads never share a line of sums' rows.
     let groups = (dim + 15) / 16
     let workers = max(1, min(threads, groups))
-    let (dim, buckets) = (self.dim, self.buckets)
-    sums.withUnsafeMutableBufferPointer { sums in
-      let shared = UncheckedSendable((sums.baseAddress!, block))
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        let (sums, block) = shared.value
-        let columns = (groups * worker / workers * 16)..<min(dim, groups * (worker + 1) / workers * 16)
-        var bucket = block.firstRow % buckets
-        for id in block.rows {
-          let row = block.row(id)
-          let target = sums + bucket * dim
-          for c in columns { target[c] += Double(row[c]) }
-          bucket += 1
-          if bucket == buckets { bucket = 0 }
+    let (dim, buckets, range) = (self.dim, self.buckets, self.range)
+    let whole = range.count == buckets
+    weights.withOptionalBuffer { weights in
+      sums.withUnsafeMutableBufferPointer { sums in
+        weightedSums.withUnsafeMutableBufferPointer { weightedSums in
+          bucketWeights.withUnsafeMutableBufferPointer { bucketWeights in
+            let weighted = self.weighted && weights != nil
+            let shared = UncheckedSendable(
+              (sums.baseAddress!, weighted ? weightedSums.baseAddress : nil, weighted ? bucketWeights.baseAddress : nil, weights, block))
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+              let (sums, weightedSums, bucketWeights, weights, block) = shared.value
+              let columns = (groups * worker / workers * 16)..<min(dim, groups * (worker + 1) / workers * 16)
+              // Runs of consecutive ids whose buckets are consecutive and in range, each one C call
+              // (AVX2 where the CPU has it): the same adds, in the same order, as one row at a time.
+              let width = columns.count
+              guard width > 0 else { return }
+              var id = block.firstRow
+              while id < block.rows.upperBound {
+                let bucket = id % buckets
+                var run = min(block.rows.upperBound - id, buckets - bucket)
+                if !whole {
+                  guard bucket < range.upperBound else {
+                    id += run
+                    continue
+                  }
+                  if bucket < range.lowerBound {
+                    id += min(run, range.lowerBound - bucket)
+                    continue
+                  }
+                  run = min(run, range.upperBound - bucket)
+                }
+                let slot = bucket - range.lowerBound
+                let x = block.values.baseAddress! + (id - block.firstRow) * dim + columns.lowerBound
+                ck_add_rows(x, dim, nil, run, width, sums + slot * dim + columns.lowerBound, dim)
+                if let weightedSums, let weights {
+                  ck_add_rows(
+                    x, dim, weights.baseAddress! + id, run, width, weightedSums + slot * dim + columns.lowerBound, dim)
+                  if worker == 0 { for k in 0..<run { bucketWeights![slot + k] += weights[id + k] } }
+                }
+                id += run
+              }
+            }
+          }
         }
       }
     }

@@ -1,3 +1,4 @@
+import CKernels
 import Dispatch
 
 /// Exact cosine nearest neighbours within a small corpus of rows (the neighbour check's sample).
@@ -12,8 +13,10 @@ import Dispatch
 /// `sgemm` may round their cosines differently in different columns. So every row takes the
 /// cosine of the first row identical to it, and the ties go to the earlier rows as promised.
 enum CosineNeighbors {
-  /// Queries per `sgemm`: 64 × a 20,000-row corpus is 5 MB of cosines per thread.
-  static let queryChunk = 64
+  /// Queries per `sgemm`: 256 × a 20,000-row corpus is 20 MB of cosines per thread. Every call
+  /// packs the whole corpus again, so fewer, larger calls: 64 spent more in packing than in the
+  /// product.
+  static let queryChunk = 256
 
   /// `rows` (`count × dim`) scaled to unit length, the norm taken in Double.
   static func normalized(_ rows: [Float], count: Int, dim: Int) -> [Float] {
@@ -46,7 +49,8 @@ enum CosineNeighbors {
             let (corpus, result, twin) = shared.value
             var block = [Float](repeating: 0, count: queryChunk * dim)
             var cosines = [Float](repeating: 0, count: queryChunk * count)
-            var best = [(cosine: Float, index: Int32)](repeating: (0, 0), count: k)
+            var best = [Float](repeating: 0, count: k)
+            var found = [Int32](repeating: 0, count: k)
             while true {
               let index = next.increment()
               guard index < chunks.count else { return }
@@ -60,23 +64,15 @@ enum CosineNeighbors {
                     block.baseAddress!, corpus, m: chunk.count, n: count, k: dim, into: cosines.baseAddress!)
                 }
               }
-              for (row, query) in queries[chunk].enumerated() {
-                let offset = row * count
-                var filled = 0
-                for position in 0..<count where position != query {
-                  let cosine = cosines[offset + (twin?[position] ?? position)]
-                  guard filled < k || cosine > best[k - 1].cosine else { continue }
-                  // Insert after every kept row at least as similar, so ties keep the earlier row.
-                  var slot = min(filled, k - 1)
-                  while slot > 0 && best[slot - 1].cosine < cosine {
-                    best[slot] = best[slot - 1]
-                    slot -= 1
+              // The selection in C: the common case (not among the k best so far) eight at a time.
+              cosines.withUnsafeBufferPointer { cosines in
+                twin.withOptionalBuffer { twin in
+                  for (row, query) in queries[chunk].enumerated() {
+                    ck_top_k(cosines.baseAddress! + row * count, count, query, twin?.baseAddress, k, &best, &found)
+                    let target = result + (chunk.lowerBound + row) * k
+                    for j in 0..<k { target[j] = found[j] }
                   }
-                  best[slot] = (cosine, Int32(position))
-                  filled = min(k, filled + 1)
                 }
-                let target = result + (chunk.lowerBound + row) * k
-                for j in 0..<k { target[j] = best[j].index }
               }
             }
           }
@@ -87,14 +83,36 @@ enum CosineNeighbors {
   }
 
   /// For each row the index of the first row identical to it; nil when all rows differ.
+  ///
+  /// By sorting the row indices on the rows' values (−0 as +0, as `==` has it), then one scan
+  /// over neighbours in that order: no hashing of rows (hashing 20,000 slices cost more than the
+  /// search's setup).
   static func firstIdentical(_ corpus: [Float], count: Int, dim: Int) -> [Int]? {
-    var first = [ArraySlice<Float>: Int](minimumCapacity: count)
-    var twin = [Int](repeating: 0, count: count)
-    for i in 0..<count {
-      let row = corpus[(i * dim)..<((i + 1) * dim)]
-      if let earlier = first[row] { twin[i] = earlier } else { first[row] = i; twin[i] = i }
+    var twin = Array(0..<count)
+    var order = Array(0..<count)
+    var duplicates = false
+    corpus.withUnsafeBufferPointer { values in
+      func compare(_ a: Int, _ b: Int) -> Int {
+        let (x, y) = (values.baseAddress! + a * dim, values.baseAddress! + b * dim)
+        for c in 0..<dim where x[c] != y[c] { return x[c] < y[c] ? -1 : 1 }
+        return 0
+      }
+      order.sort { a, b in
+        let order = compare(a, b)
+        return order != 0 ? order < 0 : a < b
+      }
+      var groupStart = 0
+      for position in 1..<max(1, count) {
+        if compare(order[position], order[groupStart]) == 0 {
+          // Within a group the indices ascend, so the group's first is the earliest row.
+          twin[order[position]] = order[groupStart]
+          duplicates = true
+        } else {
+          groupStart = position
+        }
+      }
     }
-    return first.count == count ? nil : twin
+    return duplicates ? twin : nil
   }
 
   /// The mean over queries of |found ∩ truth| / k, both `queries × k` lists.
