@@ -13,7 +13,7 @@ struct EmbCompressCommand: ParsableCommand {
       a sysexits code (64 usage, 65 data, 66 no input, 73 cannot create, 74 I/O).
       """,
     version: "0.1.0",
-    subcommands: [Convert.self, Evaluate.self, Info.self, Inspect.self, Expand.self, Lookup.self],
+    subcommands: [Convert.self, Evaluate.self, Info.self, Inspect.self, Expand.self, Lookup.self, HDF5Serve.self],
     defaultSubcommand: Convert.self
   )
 }

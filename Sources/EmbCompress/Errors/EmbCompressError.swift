@@ -4,7 +4,7 @@
 ///
 ///     do { _ = try openTable("in.h5") }
 ///     catch let error as EmbCompressError { print(error.message) }  // "in.h5: no such file"
-public enum EmbCompressError: Error, Equatable, Sendable {
+public enum EmbCompressError: Error, Equatable, Sendable, Codable {
   case fileNotFound(path: String)
   case cannotOpen(path: String, reason: String)
   case unrecognizedFormat(path: String)
@@ -110,10 +110,10 @@ extension EmbCompressError {
     case .emptyTable(_, let rows, let dim): return "empty table (\(rows) rows × \(dim) columns)"
     case .noTableFound(_, let detail): return detail
     case .ambiguousTable(_, let candidates):
-      return "several tables; choose one: \(candidates.joined(separator: ", "))"
+      return "several tables; choose one: \(UntrustedText.list(candidates))"
     case .tableNotFound(_, let name, let candidates):
-      let list = candidates.isEmpty ? "none" : candidates.joined(separator: ", ")
-      return "no table named \(name); candidates: \(list)"
+      let list = candidates.isEmpty ? "none" : UntrustedText.list(candidates)
+      return "no table named \(UntrustedText.escaped(name)); candidates: \(list)"
     case .nonFiniteValues(_, let row, let column, let count):
       return "\(count) non-finite value\(count == 1 ? "" : "s") (NaN or ±Inf); the first at row \(row), column \(column)"
     case .rawSizeMismatch(_, let dataBytes, let rowBytes):
