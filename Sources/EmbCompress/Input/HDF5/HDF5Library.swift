@@ -7,9 +7,8 @@ import CHDF5
 /// Process-wide HDF5 set-up, and turning HDF5's error stack into our one-line messages.
 enum HDF5Library {
   /// HDF5 prints its error stack to stderr by default; we print one line of our own instead.
-  private static let silenced: Void = chdf5_silence_errors()
-
-  static func prepare() { _ = silenced }
+  /// Call before using libhdf5 on any thread.
+  static func prepare() { silenceThisThread() }
 
   /// HDF5's automatic error printing is per thread in thread-safe builds: every thread that
   /// calls libhdf5 (the read-ahead thread, say) silences it for itself, once.
