@@ -44,10 +44,23 @@ public final class HDF5TableSource: TableSource {
       let chosen: HDF5Dataset
       if let name {
         let wanted = name.hasPrefix("/") ? name : "/" + name
-        guard let named = candidates.first(where: { $0.path == wanted }) else {
+        if let named = candidates.first(where: { $0.path == wanted }) {
+          chosen = named
+        } else if HDF5TableSource.isExternalLink(wanted, in: file) {
+          // Listing follows no external link, so the name was not among the candidates.
+          guard allowExternal else {
+            throw EmbCompressError.invalidOption(
+              path: path, detail: "\(UntrustedText.quoted(wanted)) is an external link to another file; pass --allow-external to read it")
+          }
+          let id = H5Dopen2(file, wanted, access)
+          guard id >= 0 else {
+            throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "cannot open \(UntrustedText.quoted(wanted))"))
+          }
+          defer { H5Dclose(id) }
+          chosen = try HDF5Dataset(id: id, path: wanted)
+        } else {
           throw EmbCompressError.tableNotFound(path: path, name: wanted, candidates: tables.map(\.summary))
         }
-        chosen = named
       } else {
         guard tables.count <= 1 else {
           throw EmbCompressError.ambiguousTable(path: path, candidates: tables.map { "--dataset " + $0.summary })
@@ -77,9 +90,17 @@ public final class HDF5TableSource: TableSource {
         throw EmbCompressError.malformed(
           path: path, detail: HDF5Library.lastError(or: "cannot open \(UntrustedText.quoted(chosen.path))"))
       }
+      // Behind an (allowed) external link the data is in the linked file, of another size.
+      var holderSize = fileSize
+      let holder = H5Iget_file_id(opened)
+      if holder >= 0 {
+        var size: hsize_t = 0
+        if allowExternal, H5Fget_filesize(holder, &size) >= 0 { holderSize = Int(clamping: size) }
+        H5Fclose(holder)
+      }
       try HDF5StorageCheck.check(
         dataset: opened, name: chosen.path, rows: chosen.shape[0], dim: chosen.shape[1],
-        elementBytes: element.type.byteSize, fileSize: fileSize, allowExternal: allowExternal, path: path)
+        elementBytes: element.type.byteSize, fileSize: holderSize, allowExternal: allowExternal, path: path)
       space = H5Dget_space(opened)
       guard space >= 0 else {
         throw EmbCompressError.malformed(
@@ -165,6 +186,15 @@ public final class HDF5TableSource: TableSource {
       defer { H5Dclose(id) }
       return try HDF5Dataset(id: id, path: datasetPath)
     }
+  }
+
+  /// Whether `name` is an external link (its last component; an external link on the way to
+  /// it is refused by the access list when the dataset is opened).
+  private static func isExternalLink(_ name: String, in file: hid_t) -> Bool {
+    guard H5Lexists(file, name, chdf5_default()) > 0 else { return false }
+    var info = H5L_info_t()
+    guard H5Lget_info(file, name, &info, chdf5_default()) >= 0 else { return false }
+    return info.type == H5L_TYPE_EXTERNAL
   }
 
   /// The chunk height of a chunked dataset, else 1.

@@ -59,7 +59,14 @@ public struct SafetensorsHeader: Sendable {
     // Every tensor entry is a JSON object: counting braces (in a few ms) bounds the tensors
     // before the JSON parser spends seconds and gigabytes on them.
     var objects = 0
-    for byte in bytes[8..<dataOffset] where byte == UInt8(ascii: "{") { objects += 1 }
+    var cursor = bytes.baseAddress! + 8
+    let headerEnd = bytes.baseAddress! + dataOffset
+    while cursor < headerEnd, objects <= Self.maxTensors + 2,
+      let found = memchr(cursor, Int32(UInt8(ascii: "{")), headerEnd - cursor)
+    {
+      objects += 1
+      cursor = UnsafeRawPointer(found) + 1
+    }
     guard objects <= Self.maxTensors + 2 else {
       throw malformed("the header describes more than \(Self.maxTensors) tensors")
     }
