@@ -12,6 +12,7 @@ extension EmbCompressError {
     case .noInput: ExitCode(66)
     case .cannotCreate: ExitCode(73)
     case .io: ExitCode(74)
+    case .system: ExitCode(71)
     }
   }
 }

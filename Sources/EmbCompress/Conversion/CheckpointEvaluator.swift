@@ -15,6 +15,7 @@ public enum CheckpointEvaluator {
     let started = Date()
     let outputs = [request.reportPath] + (request.htmlPath.map { [$0] } ?? [])
     try ReportOutputs.check(outputs, inputs: [request.input, request.checkpoint], replacing: request.replaceExisting)
+    try AddressSpace.checkBLASHeadroom(threads: request.options.threads)
 
     let table = try CompressedTable(contentsOf: request.checkpoint)
     let opened = try openTable(request.input, options: request.inputOptions)

@@ -19,6 +19,7 @@ public enum Converter {
     let started = Date()
     let outputs = [request.output, request.reportPath] + (request.htmlPath.map { [$0] } ?? [])
     try ReportOutputs.check(outputs, inputs: [request.input], replacing: request.replaceExisting)
+    try AddressSpace.checkBLASHeadroom(threads: request.fit.threads)
 
     let opened = try openTable(request.input, options: request.inputOptions)
     let info = opened.info

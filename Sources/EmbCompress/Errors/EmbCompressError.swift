@@ -29,12 +29,16 @@ public enum EmbCompressError: Error, Equatable, Sendable, Codable {
   case readFailed(path: String, detail: String)
   case cannotCreate(path: String, detail: String)
   case writeFailed(path: String, detail: String)
+  /// A limit of the process (address space, say) that leaves too little for the work.
+  case resourceLimit(detail: String)
 }
 
 extension EmbCompressError {
   /// Which sysexits family the error belongs to.
   public enum Category: Sendable, Equatable {
     case usage, data, noInput, cannotCreate, io
+    /// The operating system's limits (EX_OSERR).
+    case system
   }
 
   public var category: Category {
@@ -46,6 +50,7 @@ extension EmbCompressError {
       .data
     case .readFailed, .writeFailed: .io
     case .cannotCreate: .cannotCreate
+    case .resourceLimit: .system
     }
   }
 
@@ -73,6 +78,7 @@ extension EmbCompressError {
     case .readFailed: "read-failed"
     case .cannotCreate: "cannot-create"
     case .writeFailed: "write-failed"
+    case .resourceLimit: "resource-limit"
     }
   }
 
@@ -89,7 +95,7 @@ extension EmbCompressError {
       .readFailed(let path, _),
       .cannotCreate(let path, _), .writeFailed(let path, _):
       path
-    case .invalidArguments: ""
+    case .invalidArguments, .resourceLimit: ""
     }
   }
 
@@ -126,6 +132,7 @@ extension EmbCompressError {
     case .readFailed(_, let detail): return "read failed: \(detail)"
     case .cannotCreate(_, let detail): return "cannot create: \(detail)"
     case .writeFailed(_, let detail): return "write failed: \(detail)"
+    case .resourceLimit(let detail): return detail
     }
   }
 

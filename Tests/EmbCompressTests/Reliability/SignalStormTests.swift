@@ -11,7 +11,7 @@ import Testing
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [
-      "python3", BoundedRun.repository + "/scripts/signal-storm", "--count", "16", "--rows", "30000",
+      "python3", BoundedRun.repository + "/scripts/signal-storm", "--count", "12", "--rows", "8000",
       "--timeout", "60", "--binary", CommandRunner.executable.path,
     ]
     let out = Pipe()
