@@ -61,6 +61,14 @@ enum InterruptHandler {
     sigemptyset(&action.sa_mask)
     action.sa_flags = SA_RESTART
     for number in [SIGINT, SIGTERM] { sigaction(number, &action, nil) }
+    // A parent may have started us with these blocked (Foundation's Process passes on the
+    // mask of the thread that spawns, and libdispatch's threads block every signal): unblock
+    // them on this thread, which every later thread inherits from.
+    var unblocked = sigset_t()
+    sigemptyset(&unblocked)
+    sigaddset(&unblocked, SIGINT)
+    sigaddset(&unblocked, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
   }
 
   /// Ends the process for `signal`: once, from whichever path comes first (the main thread
