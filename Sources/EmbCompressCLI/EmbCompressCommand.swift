@@ -14,7 +14,7 @@ struct EmbCompressCommand: ParsableCommand {
       a sysexits code (64 usage, 65 data, 66 no input, 73 cannot create, 74 I/O).
       """,
     version: EmbCompressVersion.version,
-    subcommands: [Convert.self, Evaluate.self, Info.self, Inspect.self, Expand.self, Lookup.self, Plan.self],
+    subcommands: [Convert.self, Evaluate.self, Info.self, Inspect.self, Expand.self, Lookup.self, Plan.self, HDF5Serve.self],
     defaultSubcommand: Convert.self
   )
 

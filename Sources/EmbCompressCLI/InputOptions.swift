@@ -30,6 +30,9 @@ struct InputOptions: ParsableArguments {
   @Option(help: "Raw input: number of rows (default: inferred from the file size).")
   var rows: Int?
 
+  @Flag(help: "HDF5: read data stored in other files (external storage, virtual datasets, external links).")
+  var allowExternal = false
+
   func validate() throws {
     if dataset != nil && tensor != nil {
       throw ValidationError("--dataset (HDF5) and --tensor (safetensors) exclude each other")
@@ -63,7 +66,8 @@ struct InputOptions: ParsableArguments {
   var openOptions: TableOpenOptions {
     TableOpenOptions(
       format: format, name: dataset ?? tensor,
-      raw: RawLayout(dim: dim, elementType: dtype, byteOrder: endian, offset: offset, rows: rows))
+      raw: RawLayout(dim: dim, elementType: dtype, byteOrder: endian, offset: offset, rows: rows),
+      allowExternal: allowExternal, hdf5Helper: EmbCompressCommand.HDF5Serve.helper)
   }
 }
 

@@ -8,22 +8,83 @@ import Foundation
 
 /// Makes SIGINT and SIGTERM stop a run cleanly: half-written files are removed and the process
 /// exits 130 or 143 (128 + the signal), as shells expect.
+///
+/// The signal handler proper only records the request (`Cancellation.request`, a lock-free
+/// atomic) and writes the signal's number to a pipe; both are async-signal-safe. The work
+/// notices the request at the next block boundary, unwinds (removing its temporary files) and
+/// ends in `stop`. Calling `exit()` from a handler thread instead, as before, ran libhdf5's and
+/// OpenBLAS's exit-time clean-up while another thread was inside them: a deadlock on the HDF5
+/// lock, or a segfault. (A dispatch signal source, also used before, needs SIG_IGN set first and
+/// registers asynchronously: a signal in between was dropped, and the run finished with exit 0.)
+///
+/// A loop that checks no flag (an in-memory fit pass, say) would leave the request waiting, so
+/// a thread reading the pipe ends the process itself `deadline` seconds after the signal, the
+/// same way: it waits for a commit under way (a checkpoint is never left without its report),
+/// removes the temporary files, and calls `_exit`, which runs no exit-time clean-up in any
+/// library.
 enum InterruptHandler {
-  nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+  static let deadline: Double = 2
+  /// The pipe's write end, read by the handler: set (and the globals it touches initialised)
+  /// before the handler is installed.
+  nonisolated(unsafe) private static var notify: Int32 = -1
 
-  /// Call once, before any work. The handlers run on a dispatch queue, not in signal context,
-  /// so they may take locks and unlink files while the main thread is busy computing.
+  /// Call once, before any work.
   static func install() {
-    for signalNumber in [SIGINT, SIGTERM] {
-      signal(signalNumber, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-      source.setEventHandler {
-        TemporaryFileRegistry.shared.removeAllFiles()
-        FileHandle.standardError.write(Data("\nembcompress: interrupted; nothing was written\n".utf8))
-        exit(128 + signalNumber)
+    guard notify < 0 else { return }
+    var ends: [Int32] = [-1, -1]
+    guard pipe(&ends) == 0 else { return }
+    for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+    // The handler must never block on a full pipe.
+    _ = fcntl(ends[1], F_SETFL, fcntl(ends[1], F_GETFL) | O_NONBLOCK)
+    notify = ends[1]
+    _ = Cancellation.requestedSignal
+    let readEnd = ends[0]
+    let watcher = Thread {
+      var byte: UInt8 = 0
+      while true {
+        let got = read(readEnd, &byte, 1)
+        if got < 0 && errno == EINTR { continue }
+        guard got == 1 else { return }
+        let received = Int32(byte)
+        DispatchQueue.global().asyncAfter(deadline: .now() + deadline) {
+          stop(signal: Cancellation.requestedSignal ?? received)
+        }
       }
-      source.resume()
-      sources.append(source)
     }
+    watcher.start()
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { number in
+      Cancellation.request(signal: number)
+      var byte = UInt8(truncatingIfNeeded: number)
+      _ = write(InterruptHandler.notify, &byte, 1)
+    }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = SA_RESTART
+    for number in [SIGINT, SIGTERM] { sigaction(number, &action, nil) }
+    // A parent may have started us with these blocked (Foundation's Process passes on the
+    // mask of the thread that spawns, and libdispatch's threads block every signal): unblock
+    // them on this thread, which every later thread inherits from.
+    var unblocked = sigset_t()
+    sigemptyset(&unblocked)
+    sigaddset(&unblocked, SIGINT)
+    sigaddset(&unblocked, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
+  }
+
+  /// Ends the process for `signal`: once, from whichever path comes first (the main thread
+  /// unwinding, or the deadline); the other path waits here until the process is gone.
+  static func stop(signal: Int32) -> Never {
+    guard let written = Cancellation.claimExit() else {
+      while true { pause() }
+    }
+    TemporaryFileRegistry.shared.removeAllFiles()
+    let what =
+      written.isEmpty
+      ? "interrupted; nothing was written"
+      : "interrupted after \(written.joined(separator: " and ")) had been written whole"
+    // After a progress bar, start a line of our own.
+    let line = (isatty(2) != 0 ? "\n" : "") + "embcompress: \(what)\n"
+    _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+    _exit(128 + signal)
   }
 }

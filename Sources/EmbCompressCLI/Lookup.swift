@@ -6,7 +6,11 @@ extension EmbCompressCommand {
   struct Lookup: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Print the rebuilt rows of some ids from a .qr checkpoint.",
-      discussion: "Each id must lie in 0..<rows; one outside it is a usage error (exit 64) naming it.")
+      discussion: """
+        Each id must lie in 0..<rows; one outside it is a usage error (exit 64) naming it. For many \
+        ids, pass them in a file (or - for standard input) with --ids-from: the argument parser's \
+        cost grows with the square of the number of arguments, the file's only linearly.
+        """)
 
     @Argument(help: "The .qr checkpoint.")
     var checkpoint: String
@@ -17,10 +21,61 @@ extension EmbCompressCommand {
     // allUnrecognized, so a negative id reaches the range check (and its message) instead of
     // being taken for an unknown option.
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The ids (rows) to rebuild, in the order to print them.", valueName: "id"))
-    var ids: [Int]
+    var ids: [Int] = []
+
+    @Option(help: ArgumentHelp("Read more ids from a file (- for standard input), separated by spaces, commas or newlines.", valueName: "file"))
+    var idsFrom: String?
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
+
+    func validate() throws {
+      if ids.isEmpty && idsFrom == nil { throw ValidationError("give at least one id, or --ids-from FILE") }
+    }
+
+    /// The ids on the command line, then those in `--ids-from`, parsed in one linear pass.
+    private func allIDs() throws -> [Int] {
+      guard let idsFrom else { return ids }
+      let data: Data
+      if idsFrom == "-" {
+        data = FileHandle.standardInput.readDataToEndOfFile()
+      } else {
+        guard let read = FileManager.default.contents(atPath: idsFrom) else {
+          throw EmbCompressError.fileNotFound(path: idsFrom)
+        }
+        data = read
+      }
+      var result = ids
+      result.reserveCapacity(ids.count + data.count / 2)
+      var current = 0
+      var negative = false
+      var digits = 0
+      func finish() throws {
+        guard digits > 0 else {
+          if negative { throw EmbCompressError.invalidOption(path: idsFrom, detail: "'-' is not an id") }
+          return
+        }
+        result.append(negative ? -current : current)
+        (current, negative, digits) = (0, false, 0)
+      }
+      for byte in data {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+          let (times, o1) = current.multipliedReportingOverflow(by: 10)
+          let (sum, o2) = times.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+          guard !o1, !o2 else { throw EmbCompressError.invalidOption(path: idsFrom, detail: "an id is too large") }
+          current = sum
+          digits += 1
+        case UInt8(ascii: "-") where digits == 0 && !negative: negative = true
+        case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","): try finish()
+        default:
+          throw EmbCompressError.invalidOption(
+            path: idsFrom, detail: "\(UntrustedText.quoted(String(decoding: [byte], as: UTF8.self))) is not part of an id")
+        }
+      }
+      try finish()
+      return result
+    }
 
     /// The `--json` output.
     struct Result: Encodable {
@@ -36,6 +91,7 @@ extension EmbCompressCommand {
 
     func run() throws {
       let result = try reportingErrors {
+        let ids = try allIDs()
         let table = try CompressedTable(contentsOf: checkpoint, table: self.table)
         var values = [Float](repeating: 0, count: ids.count * table.dim)
         try values.withUnsafeMutableBufferPointer { try table.embeddings(of: ids, into: $0) }

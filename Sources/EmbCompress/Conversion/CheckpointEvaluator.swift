@@ -16,6 +16,7 @@ public enum CheckpointEvaluator {
     let outputs = [request.reportPath] + (request.htmlPath.map { [$0] } ?? [])
     let inputs = [request.input, request.checkpoint] + (request.counts.map { [$0.path] } ?? [])
     try ReportOutputs.check(outputs, inputs: inputs, replacing: request.replaceExisting)
+    try AddressSpace.checkBLASHeadroom(threads: request.options.threads)
 
     let table = try CompressedTable(contentsOf: request.checkpoint)
     let opened = try openTable(request.input, options: request.inputOptions)

@@ -108,6 +108,7 @@ public enum Converter {
     let outputs = [request.output, request.reportPath] + (request.htmlPath.map { [$0] } ?? [])
     let inputs = [request.input] + (request.counts.map { [$0.path] } ?? [])
     try ReportOutputs.check(outputs, inputs: inputs, replacing: request.replaceExisting)
+    try AddressSpace.checkBLASHeadroom(threads: request.fit.threads)
     if let floor = request.counts?.floor, !(floor >= 0 && floor.isFinite) {
       throw EmbCompressError.invalidArguments(detail: "--counts-floor must be a finite number ≥ 0, not \(floor)")
     }

@@ -6,7 +6,8 @@ enum ReportOutputs {
     for output in outputs {
       for input in inputs { try OutputPathCheck.check(output: output, input: input, replacing: replacing) }
     }
-    for (index, output) in outputs.enumerated() where outputs[..<index].contains(output) {
+    // Compared as files, not strings: `--report ./out.qr` must not replace the checkpoint.
+    for (index, output) in outputs.enumerated() where outputs[..<index].contains(where: { OutputPathCheck.sameFile($0, output) }) {
       throw EmbCompressError.invalidOption(path: output, detail: "is named for two outputs; give each its own path")
     }
   }

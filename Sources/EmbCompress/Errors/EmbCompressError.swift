@@ -4,7 +4,7 @@
 ///
 ///     do { _ = try openTable("in.h5") }
 ///     catch let error as EmbCompressError { print(error.message) }  // "in.h5: no such file"
-public enum EmbCompressError: Error, Equatable, Sendable {
+public enum EmbCompressError: Error, Equatable, Sendable, Codable {
   case fileNotFound(path: String)
   case cannotOpen(path: String, reason: String)
   case unrecognizedFormat(path: String)
@@ -29,12 +29,16 @@ public enum EmbCompressError: Error, Equatable, Sendable {
   case readFailed(path: String, detail: String)
   case cannotCreate(path: String, detail: String)
   case writeFailed(path: String, detail: String)
+  /// A limit of the process (address space, say) that leaves too little for the work.
+  case resourceLimit(detail: String)
 }
 
 extension EmbCompressError {
   /// Which sysexits family the error belongs to.
   public enum Category: Sendable, Equatable {
     case usage, data, noInput, cannotCreate, io
+    /// The operating system's limits (EX_OSERR).
+    case system
   }
 
   public var category: Category {
@@ -46,6 +50,7 @@ extension EmbCompressError {
       .data
     case .readFailed, .writeFailed: .io
     case .cannotCreate: .cannotCreate
+    case .resourceLimit: .system
     }
   }
 
@@ -73,6 +78,7 @@ extension EmbCompressError {
     case .readFailed: "read-failed"
     case .cannotCreate: "cannot-create"
     case .writeFailed: "write-failed"
+    case .resourceLimit: "resource-limit"
     }
   }
 
@@ -89,7 +95,7 @@ extension EmbCompressError {
       .readFailed(let path, _),
       .cannotCreate(let path, _), .writeFailed(let path, _):
       path
-    case .invalidArguments: ""
+    case .invalidArguments, .resourceLimit: ""
     }
   }
 
@@ -110,10 +116,10 @@ extension EmbCompressError {
     case .emptyTable(_, let rows, let dim): return "empty table (\(rows) rows × \(dim) columns)"
     case .noTableFound(_, let detail): return detail
     case .ambiguousTable(_, let candidates):
-      return "several tables; choose one: \(candidates.joined(separator: ", "))"
+      return "several tables; choose one: \(UntrustedText.list(candidates))"
     case .tableNotFound(_, let name, let candidates):
-      let list = candidates.isEmpty ? "none" : candidates.joined(separator: ", ")
-      return "no table named \(name); candidates: \(list)"
+      let list = candidates.isEmpty ? "none" : UntrustedText.list(candidates)
+      return "no table named \(UntrustedText.escaped(name)); candidates: \(list)"
     case .nonFiniteValues(_, let row, let column, let count):
       return "\(count) non-finite value\(count == 1 ? "" : "s") (NaN or ±Inf); the first at row \(row), column \(column)"
     case .rawSizeMismatch(_, let dataBytes, let rowBytes):
@@ -126,6 +132,7 @@ extension EmbCompressError {
     case .readFailed(_, let detail): return "read failed: \(detail)"
     case .cannotCreate(_, let detail): return "cannot create: \(detail)"
     case .writeFailed(_, let detail): return "write failed: \(detail)"
+    case .resourceLimit(let detail): return detail
     }
   }
 

@@ -48,6 +48,7 @@ struct ProjectionFit {
     var methods: [String] = []
     var rounds = 0
     while rounds < Self.maxRounds {
+      try Cancellation.check()
       rounds += 1
       var coefficients = [Float](repeating: 0, count: rows * rank)
       MatrixTiles.product(table, basis, m: rows, n: rank, k: dim, into: &coefficients)

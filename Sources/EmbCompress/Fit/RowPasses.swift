@@ -59,6 +59,8 @@ final class RowPasses {
     if let table {
       var start = 0
       while start < rows {
+        // A held table is read from memory, with no block read to notice a signal at.
+        try Cancellation.check()
         let end = min(rows, start + blockRows)
         try emit(RowBlock(firstRow: start, rowCount: end - start, dim: dim,
                           values: UnsafeBufferPointer(rebasing: table[(start * dim)..<(end * dim)])))

@@ -4,9 +4,15 @@
 ///     let table = try openTable("model.safetensors", options: .init(name: "embeddings.word_embeddings.weight"))
 ///     print(table.info.rows, table.info.dim)
 public func openTable(_ path: String, options: TableOpenOptions = TableOpenOptions()) throws -> any TableSource {
+  // Before anything opens it: open() on a FIFO blocks.
+  try RegularFile.check(path)
   let format = try options.format ?? detectFormat(path)
   switch format {
-  case .hdf5: return try HDF5TableSource(path: path, name: options.name)
+  case .hdf5:
+    if let helper = options.hdf5Helper {
+      return try HDF5ChildTableSource(path: path, name: options.name, allowExternal: options.allowExternal, helper: helper)
+    }
+    return try HDF5TableSource(path: path, name: options.name, allowExternal: options.allowExternal)
   case .npy: return try NpyTableSource(path: path)
   case .safetensors: return try SafetensorsTableSource(path: path, name: options.name)
   case .raw: return try RawTableSource(path: path, layout: options.raw)

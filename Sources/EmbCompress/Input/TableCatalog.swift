@@ -29,13 +29,18 @@ public enum TableCatalog {
         .sorted { $0.span.lowerBound < $1.span.lowerBound }.map(\.name)
     case .hdf5:
       HDF5Library.prepare()
+      try RegularFile.check(path)
       try HDF5TableSource.checkSignature(path: path)
+      // Listing follows no external link (the access list refuses them).
+      let access = chdf5_dataset_access(1)
+      guard access >= 0 else { throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "HDF5 cannot start")) }
+      defer { H5Pclose(access) }
       let file = H5Fopen(path, chdf5_acc_rdonly(), chdf5_default())
       guard file >= 0 else {
         throw EmbCompressError.malformed(path: path, detail: "HDF5 cannot open it: \(HDF5Library.lastError(or: "cannot open"))")
       }
       defer { H5Fclose(file) }
-      all = try HDF5TableSource.datasets(in: file, path: path).filter(\.isTable).map(\.path)
+      all = try HDF5TableSource.datasets(in: file, path: path, access: access).filter(\.isTable).map(\.path)
     case .npy, .raw:
       throw EmbCompressError.invalidOption(path: path, detail: "holds one table; several tables come from a safetensors or HDF5 file")
     }

@@ -11,11 +11,22 @@ public struct TableOpenOptions: Sendable, Equatable {
   public var name: String?
   /// How to interpret a raw binary file.
   public var raw = RawLayout()
+  /// Read HDF5 data stored outside the file: external storage, virtual datasets, external
+  /// links. Off by default, since a hostile file can point them at `/etc/passwd`.
+  public var allowExternal = false
+  /// The command line of an HDF5 reader to run as a child process (`HDF5ChildServer`), so that
+  /// a libhdf5 crash or hang on a hostile file becomes an error; nil reads HDF5 in-process.
+  public var hdf5Helper: [String]?
 
-  public init(format: TableFormat? = nil, name: String? = nil, raw: RawLayout = RawLayout()) {
+  public init(
+    format: TableFormat? = nil, name: String? = nil, raw: RawLayout = RawLayout(), allowExternal: Bool = false,
+    hdf5Helper: [String]? = nil
+  ) {
     self.format = format
     self.name = name
     self.raw = raw
+    self.allowExternal = allowExternal
+    self.hdf5Helper = hdf5Helper
   }
 }
 

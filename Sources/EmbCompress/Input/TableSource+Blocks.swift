@@ -148,6 +148,8 @@ final class BlockReader: @unchecked Sendable {
     var firstBad: (row: Int, column: Int)?
     var badCount = 0
     func consume(_ k: Int, _ outcome: Outcome) throws {
+      // A block boundary: SIGINT/SIGTERM stops the pass here (the reader is released below).
+      try Cancellation.check()
       if let error = outcome.error { throw error }
       var outcome = outcome
       reader.check(k, &outcome)

@@ -20,6 +20,8 @@ public final class AtomicOutput {
   private let replacing: Bool
   private var descriptor: Int32
   private var committed = false
+  /// Whether `commit()` tells `Cancellation` the file is written; a set tells it once for all.
+  var notesCommit = true
 
   /// Creates the temporary file. Without `replacing`, an existing `path` is refused now — the
   /// work is not wasted — and again at `commit()`, where `link` makes it race-free.
@@ -52,7 +54,9 @@ public final class AtomicOutput {
   }
 
   /// Appends `bytes` to the temporary file.
+  /// Each write is a block boundary: a pending SIGINT/SIGTERM stops the run here.
   public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    try Cancellation.check()
     guard descriptor >= 0 else { throw EmbCompressError.writeFailed(path: path, detail: "already closed") }
     var offset = 0
     while offset < bytes.count {
@@ -69,6 +73,12 @@ public final class AtomicOutput {
   /// (or, without `replacing`, link, which fails rather than replace a file that appeared
   /// meanwhile), then fsync of the folder so the new name survives a crash too.
   public func commit() throws {
+    // A signal now waits until the file is in place (or the commit failed).
+    try Cancellation.committing { try commitNow() }
+    if notesCommit { Cancellation.noteCommitted([path]) }
+  }
+
+  private func commitNow() throws {
     guard descriptor >= 0, !committed else { throw EmbCompressError.writeFailed(path: path, detail: "already closed") }
     guard fsync(descriptor) == 0 else {
       throw EmbCompressError.writeFailed(path: path, detail: String(cString: strerror(errno)))

@@ -5,9 +5,9 @@
 /// Several files that appear together or not at all: a checkpoint, its report, its HTML page.
 ///
 /// Each is written to its own temporary file first (`AtomicOutput`); `commit()` puts them in
-/// place in the order they were added. If one fails, or the run is interrupted between two, the
-/// ones already in place are removed again, so a later file (the report, added last) never
-/// stands without the earlier ones.
+/// place in the order they were added. If one fails the ones already in place are removed
+/// again, so a later file (the report, added last) never stands without the earlier ones; a
+/// signal during the commit waits for its end (`Cancellation.committing`).
 ///
 ///     let files = AtomicOutputSet()
 ///     try files.add(path: "out.qr", replacing: false, bytes: checkpoint)
@@ -29,24 +29,29 @@ public final class AtomicOutputSet {
   /// Lets `write` fill a temporary file, piece by piece, that `commit()` will put at `path`.
   public func add(path: String, replacing: Bool, write: (AtomicOutput) throws -> Void) throws {
     let output = try AtomicOutput(path: path, replacing: replacing)
+    output.notesCommit = false
     try write(output)
     outputs.append(output)
   }
 
   /// Puts every file in place, in order; on a failure removes those already placed and rethrows.
+  /// Runs inside `Cancellation.committing`, so SIGINT/SIGTERM waits until all are in place.
   public func commit() throws {
-    var placed: [String] = []
-    defer { for path in placed { TemporaryFileRegistry.shared.remove(path) } }
-    for output in outputs {
-      do {
-        try output.commit()
-      } catch {
-        for path in placed { unlink(path) }
-        throw error
+    try Cancellation.committing {
+      var placed: [String] = []
+      defer { for path in placed { TemporaryFileRegistry.shared.remove(path) } }
+      for output in outputs {
+        do {
+          try output.commit()
+        } catch {
+          for path in placed { unlink(path) }
+          throw error
+        }
+        // Until the last one is in place a crash-free exit removes this one too.
+        TemporaryFileRegistry.shared.add(output.path)
+        placed.append(output.path)
       }
-      // Until the last one is in place an interruption removes this one too.
-      TemporaryFileRegistry.shared.add(output.path)
-      placed.append(output.path)
+      Cancellation.noteCommitted(placed)
     }
   }
 }

@@ -28,4 +28,28 @@ public enum OutputPathCheck {
       throw EmbCompressError.invalidOption(path: output, detail: "already exists; pass --force to replace it")
     }
   }
+
+  /// Whether `a` and `b` name the same file: the same device and inode when both exist, else
+  /// the same name in the same folder (the folder resolved through links, `.` and `..`), so
+  /// `./out.qr`, `out.qr` and `sub/../out.qr` are one output even before it exists.
+  public static func sameFile(_ a: String, _ b: String) -> Bool {
+    var first = stat()
+    var second = stat()
+    if stat(a, &first) == 0, stat(b, &second) == 0 {
+      return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+    }
+    guard let left = resolved(a), let right = resolved(b) else { return a == b }
+    return left == right
+  }
+
+  /// The real path of the folder of `path`, plus its last component.
+  private static func resolved(_ path: String) -> String? {
+    let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    let slash = trimmed.lastIndex(of: "/")
+    let folder = slash.map { trimmed[..<$0].isEmpty ? "/" : String(trimmed[..<$0]) } ?? "."
+    let name = slash.map { String(trimmed[trimmed.index(after: $0)...]) } ?? trimmed
+    guard let real = realpath(folder, nil) else { return nil }
+    defer { free(real) }
+    return String(cString: real) + "/" + name
+  }
 }

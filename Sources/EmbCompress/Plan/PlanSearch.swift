@@ -77,6 +77,7 @@ public enum PlanSearch {
     var notTried: [PlanReport.Skipped] = []
     let screen = SampleScreen(source: table, fit: fit)
     for (index, rule) in rules.enumerated() where search.candidates[rule] == nil {
+      try Cancellation.check()
       progress?(Converter.Progress(phase: "plan: screen", rowsDone: index, rowsTotal: rules.count))
       if late() && !essential.contains(rule) {
         notTried.append(PlanReport.Skipped(argv: rule.argv, reason: "not screened: the time limit (\(seconds(limit))) was reached"))

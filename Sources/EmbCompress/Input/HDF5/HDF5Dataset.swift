@@ -46,7 +46,8 @@ struct HDF5Dataset: Sendable {
   /// "path (rows×dim f32)", as candidates are listed in messages.
   var summary: String {
     let dims = shape.map(String.init).joined(separator: "×")
-    return "\(path) (\(dims) \(element?.type.rawValue ?? typeClass))"
+    // The path comes from the file: escaped, so it cannot forge lines or terminal escapes.
+    return "\(UntrustedText.escaped(path)) (\(dims) \(element?.type.rawValue ?? typeClass))"
   }
 
   private static func name(of typeClass: H5T_class_t) -> String {

@@ -16,9 +16,17 @@ public final class HDF5TableSource: TableSource {
   private let fileSpace: hid_t
 
   /// Opens dataset `name` (`/group/name`), or, without one, the only 2-D float dataset in the file.
-  public init(path: String, name: String?) throws {
+  ///
+  /// The file is untrusted: before any row is read its declared shape is checked against the
+  /// bytes it stores (`HDF5StorageCheck`), and, without `allowExternal`, data in other files
+  /// (external storage, virtual datasets, external links) is refused.
+  public init(path: String, name: String?, allowExternal: Bool = false) throws {
     HDF5Library.prepare()
+    let fileSize = Int(try RegularFile.check(path).st_size)
     try HDF5TableSource.checkSignature(path: path)
+    let access = chdf5_dataset_access(allowExternal ? 0 : 1)
+    guard access >= 0 else { throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "HDF5 cannot start")) }
+    defer { H5Pclose(access) }
     let file = H5Fopen(path, chdf5_acc_rdonly(), chdf5_default())
     guard file >= 0 else {
       let message = HDF5Library.lastError(or: "cannot open")
@@ -31,15 +39,28 @@ public final class HDF5TableSource: TableSource {
     var opened: hid_t = -1
     var space: hid_t = -1
     do {
-      let candidates = try HDF5TableSource.datasets(in: file, path: path)
+      let candidates = try HDF5TableSource.datasets(in: file, path: path, access: access)
       let tables = candidates.filter(\.isTable)
       let chosen: HDF5Dataset
       if let name {
         let wanted = name.hasPrefix("/") ? name : "/" + name
-        guard let named = candidates.first(where: { $0.path == wanted }) else {
+        if let named = candidates.first(where: { $0.path == wanted }) {
+          chosen = named
+        } else if HDF5TableSource.isExternalLink(wanted, in: file) {
+          // Listing follows no external link, so the name was not among the candidates.
+          guard allowExternal else {
+            throw EmbCompressError.invalidOption(
+              path: path, detail: "\(UntrustedText.quoted(wanted)) is an external link to another file; pass --allow-external to read it")
+          }
+          let id = H5Dopen2(file, wanted, access)
+          guard id >= 0 else {
+            throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "cannot open \(UntrustedText.quoted(wanted))"))
+          }
+          defer { H5Dclose(id) }
+          chosen = try HDF5Dataset(id: id, path: wanted)
+        } else {
           throw EmbCompressError.tableNotFound(path: path, name: wanted, candidates: tables.map(\.summary))
         }
-        chosen = named
       } else {
         guard tables.count <= 1 else {
           throw EmbCompressError.ambiguousTable(path: path, candidates: tables.map { "--dataset " + $0.summary })
@@ -52,25 +73,38 @@ public final class HDF5TableSource: TableSource {
       }
       guard let element = chosen.element else {
         throw EmbCompressError.unsupportedElementType(
-          path: path, detail: "dataset \(chosen.path) holds \(chosen.typeClass) values; a table must be floating point")
+          path: path, detail: "dataset \(UntrustedText.quoted(chosen.path)) holds \(chosen.typeClass) values; a table must be floating point")
       }
       guard chosen.shape.count == 2 else {
-        throw EmbCompressError.notTwoDimensional(path: path, name: "dataset \(chosen.path)", shape: chosen.shape)
+        throw EmbCompressError.notTwoDimensional(path: path, name: "dataset \(UntrustedText.quoted(chosen.path))", shape: chosen.shape)
       }
       guard chosen.shape[0] > 0, chosen.shape[1] > 0 else {
         throw EmbCompressError.emptyTable(path: path, rows: chosen.shape[0], dim: chosen.shape[1])
       }
       let (count, overflow) = chosen.shape[0].multipliedReportingOverflow(by: chosen.shape[1])
       guard !overflow, !count.multipliedReportingOverflow(by: 8).overflow else {
-        throw EmbCompressError.malformed(path: path, detail: "dataset \(chosen.path) is too large to address")
+        throw EmbCompressError.malformed(path: path, detail: "dataset \(UntrustedText.quoted(chosen.path)) is too large to address")
       }
-      opened = H5Dopen2(file, chosen.path, chdf5_default())
+      opened = H5Dopen2(file, chosen.path, access)
       guard opened >= 0 else {
-        throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "cannot open \(chosen.path)"))
+        throw EmbCompressError.malformed(
+          path: path, detail: HDF5Library.lastError(or: "cannot open \(UntrustedText.quoted(chosen.path))"))
       }
+      // Behind an (allowed) external link the data is in the linked file, of another size.
+      var holderSize = fileSize
+      let holder = H5Iget_file_id(opened)
+      if holder >= 0 {
+        var size: hsize_t = 0
+        if allowExternal, H5Fget_filesize(holder, &size) >= 0 { holderSize = Int(clamping: size) }
+        H5Fclose(holder)
+      }
+      try HDF5StorageCheck.check(
+        dataset: opened, name: chosen.path, rows: chosen.shape[0], dim: chosen.shape[1],
+        elementBytes: element.type.byteSize, fileSize: holderSize, allowExternal: allowExternal, path: path)
       space = H5Dget_space(opened)
       guard space >= 0 else {
-        throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "cannot read \(chosen.path)"))
+        throw EmbCompressError.malformed(
+          path: path, detail: HDF5Library.lastError(or: "cannot read \(UntrustedText.quoted(chosen.path))"))
       }
       preferredRowMultiple = HDF5TableSource.chunkRows(of: opened)
       info = TableInfo(
@@ -95,7 +129,10 @@ public final class HDF5TableSource: TableSource {
     H5Fclose(file)
   }
 
+  /// A failed read is corrupt data (exit 65): libhdf5 reports a bad chunk or checksum this way.
   public func readRows(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+    // Error printing is silenced per thread in thread-safe builds; this may be a new thread.
+    HDF5Library.silenceThisThread()
     var start: [hsize_t] = [hsize_t(range.lowerBound), 0]
     var count: [hsize_t] = [hsize_t(range.count), hsize_t(info.dim)]
     guard H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &count, nil) >= 0 else {
@@ -108,9 +145,9 @@ public final class HDF5TableSource: TableSource {
     defer { H5Sclose(memory) }
     guard H5Dread(dataset, chdf5_native_float(), memory, fileSpace, chdf5_default(), buffer.baseAddress) >= 0 else {
       let first = range.lowerBound
-      throw EmbCompressError.readFailed(
+      throw EmbCompressError.malformed(
         path: info.path,
-        detail: "rows \(first)..<\(range.upperBound) of \(info.name ?? "the dataset"): \(HDF5Library.lastError(or: "H5Dread failed"))")
+        detail: "cannot read rows \(first)..<\(range.upperBound) of \(UntrustedText.quoted(info.name ?? "the dataset")): \(HDF5Library.lastError(or: "H5Dread failed"))")
     }
   }
 
@@ -123,7 +160,7 @@ public final class HDF5TableSource: TableSource {
   }
 
   /// Every dataset in the file, in name order, with its shape and type.
-  static func datasets(in file: hid_t, path: String) throws -> [HDF5Dataset] {
+  static func datasets(in file: hid_t, path: String, access: hid_t) throws -> [HDF5Dataset] {
     final class Box { var paths: [String] = [] }
     let box = Box()
     let unmanaged = Unmanaged.passRetained(box)
@@ -141,13 +178,23 @@ public final class HDF5TableSource: TableSource {
       throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "cannot list its datasets"))
     }
     return try box.paths.map { datasetPath in
-      let id = H5Dopen2(file, datasetPath, chdf5_default())
+      let id = H5Dopen2(file, datasetPath, access)
       guard id >= 0 else {
-        throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "cannot open \(datasetPath)"))
+        throw EmbCompressError.malformed(
+          path: path, detail: HDF5Library.lastError(or: "cannot open \(UntrustedText.quoted(datasetPath))"))
       }
       defer { H5Dclose(id) }
       return try HDF5Dataset(id: id, path: datasetPath)
     }
+  }
+
+  /// Whether `name` is an external link (its last component; an external link on the way to
+  /// it is refused by the access list when the dataset is opened).
+  private static func isExternalLink(_ name: String, in file: hid_t) -> Bool {
+    guard H5Lexists(file, name, chdf5_default()) > 0 else { return false }
+    var info = H5L_info_t()
+    guard H5Lget_info(file, name, &info, chdf5_default()) >= 0 else { return false }
+    return info.type == H5L_TYPE_EXTERNAL
   }
 
   /// The chunk height of a chunked dataset, else 1.

@@ -47,7 +47,7 @@ public struct NpyHeader: Sendable, Equatable {
       }
       dictionary = parsed
     } catch let error as PythonLiteral.ParseError {
-      throw malformed("the .npy header is not a valid dictionary (\(error.reason))")
+      throw malformed("the .npy header is not a valid dictionary (\(UntrustedText.escaped(String(error.reason.prefix(200)))))")
     }
     guard case .string(let descr) = dictionary["descr"] else {
       throw malformed("the .npy header has no 'descr' string (structured arrays are not tables)")

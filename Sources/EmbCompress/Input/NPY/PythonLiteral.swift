@@ -21,9 +21,21 @@ public indirect enum PythonLiteral: Equatable, Sendable {
     return value
   }
 
+  /// The deepest nesting of dicts and tuples accepted. A real header nests two deep (a dict
+  /// holding the shape tuple); a hostile one nests a million deep to overflow the stack.
+  public static let maxDepth = 32
+
   private struct Parser {
     let bytes: [UInt8]
     var index = 0
+    var depth = 0
+
+    mutating func enter() throws {
+      depth += 1
+      guard depth <= PythonLiteral.maxDepth else {
+        throw ParseError(reason: "nested more than \(PythonLiteral.maxDepth) deep")
+      }
+    }
 
     mutating func skipSpace() {
       while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
@@ -60,6 +72,8 @@ public indirect enum PythonLiteral: Equatable, Sendable {
     }
 
     mutating func dictionary() throws -> PythonLiteral {
+      try enter()
+      defer { depth -= 1 }
       try expect("{")
       var result: [String: PythonLiteral] = [:]
       while !accept("}") {
@@ -81,6 +95,8 @@ public indirect enum PythonLiteral: Equatable, Sendable {
     }
 
     mutating func tuple() throws -> PythonLiteral {
+      try enter()
+      defer { depth -= 1 }
       try expect("(")
       var items: [PythonLiteral] = []
       while !accept(")") {

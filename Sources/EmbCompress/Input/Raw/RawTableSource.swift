@@ -2,13 +2,13 @@
 public final class RawTableSource: TableSource {
   public let info: TableInfo
   public let layout: RawLayout
-  private let file: MappedFile
+  private let file: InputFile
   private let decoder: ElementDecoder
 
   public init(path: String, layout: RawLayout) throws {
     // Options first, so a usage mistake is reported as such even when the file is missing.
     _ = try layout.checkedRowBytes(path: path)
-    file = try MappedFile(path: path)
+    file = try InputFile(path: path)
     let rows = try layout.rows(fileSize: file.size, path: path)
     let dim = layout.dim!
     self.layout = layout
@@ -18,10 +18,9 @@ public final class RawTableSource: TableSource {
       byteOrder: layout.byteOrder)
   }
 
+  /// Read with `pread`: a file truncated meanwhile is an I/O error, not SIGBUS.
   public func readRows(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
     let rowBytes = info.dim * info.elementType.byteSize
-    let start = layout.offset + range.lowerBound * rowBytes
-    decoder.decode(from: file.bytes.baseAddress! + start, stride: info.elementType.byteSize, into: buffer)
-    file.release(start..<(start + range.count * rowBytes))
+    try file.readValues(at: layout.offset + range.lowerBound * rowBytes, decoder: decoder, into: buffer)
   }
 }

@@ -1,18 +1,28 @@
-/// A 2-D float tensor in a safetensors file (a model checkpoint, say), memory-mapped.
+/// A 2-D float tensor in a safetensors file (a model checkpoint, say), read with `pread` (a file
+/// truncated meanwhile is an I/O error, not SIGBUS).
 public final class SafetensorsTableSource: TableSource {
   public let info: TableInfo
   public let header: SafetensorsHeader
-  private let file: MappedFile
+  private let file: InputFile
   private let start: Int
   private let decoder: ElementDecoder
 
   /// Opens tensor `name`, or, without one, the only 2-D float tensor in the file.
   public init(path: String, name: String?) throws {
-    file = try MappedFile(path: path)
-    header = try SafetensorsHeader(bytes: file.bytes, path: path)
+    let file = try InputFile(path: path)
+    self.file = file
+    // The first 8 bytes give the header's length; only the header is read here.
+    let lengthBytes = try file.bytes(at: 0, count: 8)
+    var length = 0
+    if lengthBytes.count == 8 {
+      let declared = lengthBytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian }
+      length = Int(min(declared, UInt64(SafetensorsHeader.maxHeaderBytes)))
+    }
+    let prefix = try file.bytes(at: 0, count: 8 + length)
+    header = try prefix.withUnsafeBytes { try SafetensorsHeader(prefix: $0, fileSize: file.size, path: path) }
     let tables = header.tensors.filter { $0.shape.count == 2 && $0.dtype.elementType != nil }
     let describe = { (t: SafetensorsHeader.Tensor) in
-      "\(t.name) (\(t.shape.map(String.init).joined(separator: "×")) \(t.dtype.rawValue))"
+      "\(UntrustedText.escaped(t.name)) (\(t.shape.map(String.init).joined(separator: "×")) \(t.dtype.rawValue))"
     }
     let tensor: SafetensorsHeader.Tensor
     if let name {
@@ -25,7 +35,7 @@ public final class SafetensorsTableSource: TableSource {
         throw EmbCompressError.ambiguousTable(path: path, candidates: tables.map { "--tensor " + describe($0) })
       }
       guard let only = tables.first else {
-        let found = header.tensors.isEmpty ? "none" : header.tensors.map(describe).joined(separator: ", ")
+        let found = header.tensors.isEmpty ? "none" : UntrustedText.list(header.tensors.map(describe))
         throw EmbCompressError.noTableFound(
           path: path, detail: "no 2-D floating-point tensor (tensors: \(found))")
       }
@@ -33,10 +43,10 @@ public final class SafetensorsTableSource: TableSource {
     }
     guard let elementType = tensor.dtype.elementType else {
       throw EmbCompressError.unsupportedElementType(
-        path: path, detail: "tensor '\(tensor.name)' holds \(tensor.dtype.rawValue); a table must be F16, BF16, F32 or F64")
+        path: path, detail: "tensor \(UntrustedText.quoted(tensor.name)) holds \(tensor.dtype.rawValue); a table must be F16, BF16, F32 or F64")
     }
     guard tensor.shape.count == 2 else {
-      throw EmbCompressError.notTwoDimensional(path: path, name: "tensor '\(tensor.name)'", shape: tensor.shape)
+      throw EmbCompressError.notTwoDimensional(path: path, name: "tensor \(UntrustedText.quoted(tensor.name))", shape: tensor.shape)
     }
     guard tensor.shape[0] > 0, tensor.shape[1] > 0 else {
       throw EmbCompressError.emptyTable(path: path, rows: tensor.shape[0], dim: tensor.shape[1])
@@ -50,8 +60,6 @@ public final class SafetensorsTableSource: TableSource {
 
   public func readRows(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
     let rowBytes = info.dim * info.elementType.byteSize
-    let offset = start + range.lowerBound * rowBytes
-    decoder.decode(from: file.bytes.baseAddress! + offset, stride: info.elementType.byteSize, into: buffer)
-    file.release(offset..<(offset + range.count * rowBytes))
+    try file.readValues(at: start + range.lowerBound * rowBytes, decoder: decoder, into: buffer)
   }
 }
