@@ -35,7 +35,8 @@ public struct IdCounts: Sendable, Equatable {
 
   /// Reads the counts in `path`; `dataset` names the HDF5 dataset, and is refused for other files.
   public init(path: String, dataset: String? = nil, rows: Int) throws {
-    guard FileManager.default.fileExists(atPath: path) else { throw EmbCompressError.fileNotFound(path: path) }
+    // Refuses a missing file, a directory or a FIFO (whose open() would block) before reading.
+    try RegularFile.check(path)
     let prefix = try FilePrefix.read(path, count: 8)
     let values: [Double]
     if prefix.starts(with: NpyHeader.magic) {

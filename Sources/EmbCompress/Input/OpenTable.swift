@@ -22,6 +22,8 @@ public func openTable(_ path: String, options: TableOpenOptions = TableOpenOptio
 /// The format of `path` by signature, then extension. PyTorch and ONNX files are refused, by
 /// content, before the extension is looked at: a `pytorch_model.bin` is not raw floats.
 public func detectFormat(_ path: String) throws -> TableFormat {
+  // Reading the prefix opens the file, and open() on a FIFO blocks.
+  try RegularFile.check(path)
   let prefix = try FilePrefix.read(path, count: ModelFileFormat.prefixBytes)
   if let format = TableFormat(signature: prefix) { return format }
   let name = path.split(separator: "/").last.map(String.init) ?? path
