@@ -12,7 +12,9 @@ SCHEMES = {
 }
 OPERATIONS = ["mult", "add", "concat"]
 PRECISIONS = ["f32", "f16", "bf16"]
-MATRIX = list(itertools.product(SCHEMES, OPERATIONS, PRECISIONS))
+# hash has one partition, so nothing to combine: the CLI takes only the default operation (mult,
+# which it records) with it and refuses add and concat.
+MATRIX = [case for case in itertools.product(SCHEMES, OPERATIONS, PRECISIONS) if case[0] != "hash" or case[1] == "mult"]
 ROWS, DIM = 210, 12
 
 
