@@ -1,5 +1,3 @@
-import Crypto
-
 /// A `.qr` checkpoint: the tensors of a `TableRule` as a safetensors file whose metadata states
 /// the rule that rebuilds the table from them (docs/checkpoint-format.md).
 ///
@@ -47,9 +45,7 @@ public struct Checkpoint: Sendable {
   ///
   /// Hashing encodes the tables once in slices; nothing the size of the file is held.
   public func encodedHeader() -> [UInt8] {
-    var hasher = SHA256()
-    forEachDataSlice { hasher.update(bufferPointer: $0) }
-    let digest = hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    let digest = SHA256Hex.digest { feed in forEachDataSlice(feed) }
     var writer = SafetensorsWriter()
     declareTensors(in: &writer)
     return writer.headerBytes(
@@ -117,8 +113,4 @@ public struct Checkpoint: Sendable {
     forEachDataSlice { file += $0 }
     return file
   }
-}
-
-extension String {
-  func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -1,5 +1,3 @@
-import Crypto
-
 /// Several tables in one `.qr` file (format 2): each table's tensors named `NAME.` + what its
 /// rule calls them, and a `tables` metadata entry stating each table's rule, source and error.
 ///
@@ -25,9 +23,7 @@ public struct CheckpointBundle: Sendable {
 
   /// The header, with every table's entry and the sha256 of the whole data section.
   public func encodedHeader() -> [UInt8] {
-    var hasher = SHA256()
-    forEachDataSlice { hasher.update(bufferPointer: $0) }
-    let digest = hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    let digest = SHA256Hex.digest { feed in forEachDataSlice(feed) }
     var writer = SafetensorsWriter()
     for (_, checkpoint) in tables { checkpoint.declareTensors(in: &writer) }
     let entries = JSONText.object(

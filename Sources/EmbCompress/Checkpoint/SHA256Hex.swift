@@ -6,15 +6,22 @@ import Crypto
 ///     // "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 enum SHA256Hex {
   static func digest(of bytes: UnsafeRawBufferPointer) -> String {
-    var hasher = SHA256()
-    // Fed in slices, so hashing a large mapped file touches it once, in order.
-    let slice = 1 << 24
-    var offset = 0
-    while offset < bytes.count {
-      let end = min(bytes.count, offset + slice)
-      hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
-      offset = end
+    digest { feed in
+      // Fed in slices, so hashing a large mapped file touches it once, in order.
+      let slice = 1 << 24
+      var offset = 0
+      while offset < bytes.count {
+        let end = min(bytes.count, offset + slice)
+        feed(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+        offset = end
+      }
     }
+  }
+
+  /// The digest of the bytes `body` hands to `feed`, in order: a data section written in slices.
+  static func digest(_ body: (_ feed: (UnsafeRawBufferPointer) -> Void) -> Void) -> String {
+    var hasher = SHA256()
+    body { hasher.update(bufferPointer: $0) }
     let hexDigits = Array("0123456789abcdef".utf8)
     var text: [UInt8] = []
     text.reserveCapacity(64)

@@ -77,12 +77,8 @@ public struct PlanReport: Sendable, Encodable {
     try container.encode(fitArguments, forKey: .fitArguments)
   }
 
-  /// Pretty-printed JSON with sorted keys, as the conversion report.
-  public func jsonData() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return try encoder.encode(self)
-  }
+  /// Pretty-printed JSON with sorted keys, as the conversion report (`ReportJSON`).
+  public func jsonData() throws -> Data { try ReportJSON.encode(self, input: input.path) }
 }
 
 extension PlanGoal: Encodable {

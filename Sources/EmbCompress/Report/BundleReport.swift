@@ -71,10 +71,6 @@ public struct BundleReport: Sendable, Encodable {
     self.seconds = seconds
   }
 
-  /// The report as pretty-printed JSON with sorted keys, as a one-table report is written.
-  public func jsonData() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return try encoder.encode(self)
-  }
+  /// The report as JSON, written as a one-table report is (`ReportJSON`).
+  public func jsonData() throws -> Data { try ReportJSON.encode(self, input: tables.first?.report.input.path ?? "") }
 }
