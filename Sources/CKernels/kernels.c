@@ -299,6 +299,33 @@ INLINE void top_k(const float *restrict cosines, long n, long skip, const long *
   }
 }
 
+// The same selection over one tile of a query's cosines (positions first … first + n − 1),
+// resumed from the `filled` best kept so far: tile after tile in position order keeps what one
+// call over the whole row would.
+INLINE void top_k_tile(const float *restrict cosines, long n, long first, long skip, long k, long *filled,
+                       float *restrict best, int *restrict found) {
+  long p = 0;
+  for (; p < n && *filled < k; p++) {
+    if (first + p != skip) top_k_insert(cosines[p], first + p, k, filled, best, found);
+  }
+  for (; p < n && ((first + p) & 7); p++) {
+    if (first + p != skip && cosines[p] > best[k - 1]) top_k_insert(cosines[p], first + p, k, filled, best, found);
+  }
+  for (; p + 8 <= n; p += 8) {
+    float threshold = best[k - 1];
+    int any = 0;
+    for (long j = 0; j < 8; j++) any |= cosines[p + j] > threshold;
+    if (!any) continue;
+    for (long j = 0; j < 8; j++) {
+      long position = first + p + j;
+      if (position != skip && cosines[p + j] > best[k - 1]) top_k_insert(cosines[p + j], position, k, filled, best, found);
+    }
+  }
+  for (; p < n; p++) {
+    if (first + p != skip && cosines[p] > best[k - 1]) top_k_insert(cosines[p], first + p, k, filled, best, found);
+  }
+}
+
 INLINE float clamp_f16(float v) { return v > 65504.0f ? 65504.0f : (v < -65504.0f ? -65504.0f : v); }
 
 INLINE void f16_error_rows_soft(const float *restrict x, long xs, long rows, long n, double *restrict out) {
@@ -357,6 +384,10 @@ INLINE void f16_error_rows_soft(const float *restrict x, long xs, long rows, lon
   ATTR static void ck_top_k_##SUFFIX(const float *cosines, long n, long skip, const long *twin, long k,        \
                                      float *best, int *found) {                                              \
     top_k(cosines, n, skip, twin, k, best, found);                                                           \
+  }                                                                                                             \
+  ATTR static void ck_top_k_tile_##SUFFIX(const float *cosines, long n, long first, long skip, long k,        \
+                                          long *filled, float *best, int *found) {                           \
+    top_k_tile(cosines, n, first, skip, k, filled, best, found);                                             \
   }
 
 KERNELS(base, )
@@ -460,14 +491,55 @@ void ck_add_rows(const float *x, long xs, const double *w, long rows, long n, do
 void ck_top_k(const float *cosines, long n, long skip, const long *twin, long k, float *best, int *found) {
   PICK(ck_top_k, cosines, n, skip, twin, k, best, found);
 }
+void ck_top_k_tile(const float *cosines, long n, long first, long skip, long k, long *filled, float *best,
+                   int *found) {
+  PICK(ck_top_k_tile, cosines, n, first, skip, k, filled, best, found);
+}
+
+static void f16_round_soft(const float *restrict x, long n, float *restrict out) {
+  for (long c = 0; c < n; c++) out[c] = (float)(_Float16)clamp_f16(x[c]);
+}
 
 #if defined(__x86_64__) && defined(__clang__)
 void ck_f16_error_rows(const float *x, long xs, long rows, long n, double *out) {
   if (use_f16c()) ck_f16_error_rows_f16c(x, xs, rows, n, out);
   else f16_error_rows_soft(x, xs, rows, n, out);
 }
+__attribute__((target("avx2,fma,f16c"))) static void f16_round_f16c(const float *x, long n, float *out) {
+  const __m256 top = _mm256_set1_ps(65504.0f), bottom = _mm256_set1_ps(-65504.0f);
+  long c = 0;
+  for (; c + 8 <= n; c += 8) {
+    __m256 clamped = _mm256_max_ps(_mm256_min_ps(_mm256_loadu_ps(x + c), top), bottom);
+    _mm256_storeu_ps(out + c, _mm256_cvtph_ps(_mm256_cvtps_ph(clamped, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)));
+  }
+  for (; c < n; c++) out[c] = _cvtsh_ss(_cvtss_sh(clamp_f16(x[c]), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+}
+void ck_f16_round(const float *x, long n, float *out) {
+  if (use_f16c()) f16_round_f16c(x, n, out);
+  else f16_round_soft(x, n, out);
+}
 int ck_has_f16c(void) { return use_f16c(); }
 #else
 void ck_f16_error_rows(const float *x, long xs, long rows, long n, double *out) { f16_error_rows_soft(x, xs, rows, n, out); }
+void ck_f16_round(const float *x, long n, float *out) { f16_round_soft(x, n, out); }
 int ck_has_f16c(void) { return 0; }
 #endif
+
+void ck_rebuild_rows(long first, long rows, long n, long k, const long *divisors, const long *moduli,
+                     const float *const *tables, int additive, float *out, long os) {
+#pragma clang fp contract(off)
+  for (long i = 0; i < rows; i++) {
+    long id = first + i;
+    float *restrict target = out + i * os;
+    const float *restrict row = tables[0] + ((id / divisors[0]) % moduli[0]) * n;
+    for (long c = 0; c < n; c++) target[c] = row[c];
+    for (long j = 1; j < k; j++) {
+      row = tables[j] + ((id / divisors[j]) % moduli[j]) * n;
+      if (additive) {
+        for (long c = 0; c < n; c++) target[c] += row[c];
+      } else {
+        for (long c = 0; c < n; c++) target[c] *= row[c];
+      }
+    }
+  }
+}

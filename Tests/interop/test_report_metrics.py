@@ -180,7 +180,12 @@ def check(report, expected):
         have = got[name]
         assert have["bytes"] == want["bytes"], name
         assert have["compression_ratio"] == pytest.approx(want["compression_ratio"], rel=1e-12), name
-        assert have["relative_frobenius"] == pytest.approx(want["relative_frobenius"], rel=1e-9, abs=1e-12), name
+        if name == "truncated-svd":
+            # EᵀE from float32 products of 256 rows summed in double: the squared relative error
+            # is exact to about rank·1e-7 (docs/report.md), not to double precision.
+            assert abs(have["relative_frobenius"] ** 2 - want["relative_frobenius"] ** 2) <= want["rank"] * 1e-7, name
+        else:
+            assert have["relative_frobenius"] == pytest.approx(want["relative_frobenius"], rel=1e-9, abs=1e-12), name
         # float32 cosines here, float64 there: allow a couple of near-tied neighbours to swap.
         assert have["recall_at_k"] == pytest.approx(want["recall_at_k"], abs=5e-4), name
         for key in ["rank", "buckets", "precision"]:
@@ -350,7 +355,7 @@ def weighted_reference(E, rebuilt, w, report):
     return out
 
 
-def check_weighted(weighted, expected):
+def check_weighted(weighted, expected, rank=1):
     assert weighted["lookups"] == pytest.approx(expected["lookups"], rel=1e-12)
     assert weighted["counted_rows"] == expected["counted_rows"]
     assert weighted["relative_frobenius"] == pytest.approx(expected["relative_frobenius"], rel=1e-9)
@@ -364,7 +369,11 @@ def check_weighted(weighted, expected):
     got = {b["method"]: b["relative_frobenius"] for b in weighted["baselines"]}
     assert set(got) == set(expected["baselines"])
     for name, want in expected["baselines"].items():
-        assert got[name] == pytest.approx(want, rel=1e-9, abs=1e-12), name
+        if name == "truncated-svd":
+            # As for the plain figure: float32 products of √w-scaled rows, summed in double.
+            assert abs(got[name] ** 2 - want ** 2) <= rank * 1e-7, name
+        else:
+            assert got[name] == pytest.approx(want, rel=1e-9, abs=1e-12), name
 
 
 @pytest.mark.parametrize("precision", ["f32", "f16"])
@@ -393,7 +402,8 @@ def test_weighted_section_matches_numpy(tmp_path, precision):
     for key in ["error", "baselines", "neighbors", "worst_rows", "histogram"]:
         assert report[key] == plain[key], key
     check(report, reference(E, table, report, 0))
-    check_weighted(report["weighted"], weighted_reference(E, table, counts.astype(np.float64), report))
+    rank = next((b["rank"] for b in report["baselines"] if b["method"] == "truncated-svd"), 1)
+    check_weighted(report["weighted"], weighted_reference(E, table, counts.astype(np.float64), report), rank)
 
 
 def test_no_counts_no_weighted_section(tmp_path):

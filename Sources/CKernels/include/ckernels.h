@@ -95,4 +95,20 @@ void ck_top_k(const float *cosines, long n, long skip, const long *twin, long k,
 /// Whether the F16C path is the one taken (for benchmarks and docs).
 int ck_has_f16c(void);
 
+/// The same selection over a tile of a query's cosines, positions first … first + n − 1, resumed
+/// from the `*filled` (≤ k) entries of best/found kept so far; `*filled` is updated. Tiles handed
+/// over in position order give what ck_top_k gives over the whole row (without twins).
+void ck_top_k_tile(const float *cosines, long n, long first, long skip, long k, long *filled, float *best,
+                   int *found);
+
+/// out[c] = x[c] as it reads back from IEEE binary16 (clamped to ±65504, round to nearest even),
+/// for c < n: F16C when the machine has it.
+void ck_f16_round(const float *x, long n, float *out);
+
+/// Rows first … first + rows − 1 of one mult (or, `additive` ≠ 0, add) term of k partitions, each
+/// `n` wide: out[i·os + c] = T_0[b_0][c] ∘ T_1[b_1][c] ∘ …, left to right in float32, with
+/// b_j = (id / divisors[j]) % moduli[j]; the same bits as CompositionalTables.embedding.
+void ck_rebuild_rows(long first, long rows, long n, long k, const long *divisors, const long *moduli,
+                     const float *const *tables, int additive, float *out, long os);
+
 #endif

@@ -44,13 +44,18 @@ public struct Checkpoint: Sendable {
   /// The header (length and padded JSON) with the metadata, including the data's sha256.
   ///
   /// Hashing encodes the tables once in slices; nothing the size of the file is held.
-  public func encodedHeader() -> [UInt8] {
-    let digest = SHA256Hex.digest { feed in forEachDataSlice(feed) }
+  public func encodedHeader() -> [UInt8] { encodedHeader(digest: dataDigest()) }
+
+  /// The header with `digest` (what `dataDigest()` gives, perhaps computed ahead) as its sha256.
+  func encodedHeader(digest: String) -> [UInt8] {
     var writer = SafetensorsWriter()
     declareTensors(in: &writer)
     return writer.headerBytes(
       metadata: [("format", format)] + tableEntries + [("sha256", digest), ("producer", EmbCompressVersion.producer)])
   }
+
+  /// The sha256 of the data section, in hex: what the header records.
+  func dataDigest() -> String { SHA256Hex.digest { feed in forEachDataSlice(feed) } }
 
   /// The metadata that describes this table alone: its rule, source and error.
   var tableEntries: [(String, String)] {

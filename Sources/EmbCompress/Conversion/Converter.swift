@@ -43,9 +43,9 @@ public enum Converter {
   ) throws -> ConversionReport {
     let started = Date()
     try checkOutputs(request)
-    let (checkpoint, fitted) = try fit(request, progress: progress)
+    let (checkpoint, fitted, digest) = try fit(request, progress: progress)
     var report = fitted
-    let header = checkpoint.encodedHeader()
+    let header = checkpoint.encodedHeader(digest: digest.value)
     report.checkpoint.bytes = header.count + checkpoint.tensorBytes
     report.plan = request.plan
     report.seconds = Date().timeIntervalSince(started)
@@ -83,7 +83,7 @@ public enum Converter {
       var single = request
       single.inputOptions.name = name
       let tableStarted = Date()
-      var (checkpoint, report) = try fit(single) { step in
+      var (checkpoint, report, _) = try fit(single) { step in
         var step = step
         step.phase = "table \(index + 1)/\(names.count) \(step.phase)"
         progress?(step)
@@ -118,7 +118,7 @@ public enum Converter {
   /// tensors only until the caller knows the header.
   private static func fit(
     _ request: ConversionRequest, progress: (@Sendable (Progress) -> Void)?
-  ) throws -> (Checkpoint, ConversionReport) {
+  ) throws -> (Checkpoint, ConversionReport, digest: BackgroundValue<String>) {
     let opened = try openTable(request.input, options: request.inputOptions)
     let info = opened.info
     let counts = try request.counts.map { try IdCounts(path: $0.path, dataset: $0.dataset, rows: info.rows) }
@@ -133,6 +133,11 @@ public enum Converter {
     let run = RunProgress(rule: rule, handler: progress)
     let fitted = try RuleFitter.fit(opened, rule: rule, weights: weights, options: request.fit) { run.fit($0) }
     let stored = fitted.tables.rounded(to: request.precision)
+    let name = request.input.split(separator: "/").last.map(String.init) ?? request.input
+    let unmeasured = Checkpoint(
+      tables: stored, precision: request.precision, source: info.name.map { name + ":" + $0 } ?? name, relativeError: 0)
+    // The data section's digest does not depend on the report: hashed while the report is measured.
+    let digest = BackgroundValue { unmeasured.dataDigest() }
     let options = EvaluationOptions(
       seed: request.fit.seed, threads: request.fit.threads, maxBlockBytes: request.fit.maxBlockBytes,
       memoryBudget: request.fit.memoryBudget)
@@ -142,10 +147,8 @@ public enum Converter {
       run.evaluation($0, $1, $2)
     }
 
-    let name = request.input.split(separator: "/").last.map(String.init) ?? request.input
-    let checkpoint = Checkpoint(
-      tables: stored, precision: request.precision, source: info.name.map { name + ":" + $0 } ?? name,
-      relativeError: evaluation.error.relativeFrobenius)
+    var checkpoint = unmeasured
+    checkpoint.relativeError = evaluation.error.relativeFrobenius
     var report = ConversionReport(
       command: .convert, input: info,
       checkpoint: ConversionReport.Checkpoint(
@@ -155,6 +158,6 @@ public enum Converter {
         passes: fitted.passes, iterations: fitted.iterations, converged: fitted.converged, seconds: fitted.seconds),
       seconds: 0)
     report.commandLine = request.commandLine
-    return (checkpoint, report)
+    return (checkpoint, report, digest)
   }
 }

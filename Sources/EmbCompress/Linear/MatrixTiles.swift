@@ -17,12 +17,23 @@ enum MatrixTiles {
       blasint(ldb), 1, c, blasint(ldc))
   }
 
-  /// The upper triangle of C[0..<p, 0..<p] += A[:, 0..<p]ᵀ · A[:, 0..<p] (BLAS `dsyrk`).
-  static func addTransposedSquare(
-    _ a: UnsafePointer<Double>, lda: Int, rows: Int, p: Int, into c: UnsafeMutablePointer<Double>, ldc: Int
+  /// C[0..<p, 0..<q] = A[:, 0..<p]ᵀ · B[:, 0..<q] in float32 (BLAS `sgemm`), the same layout.
+  static func transposedProduct(
+    _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int, rows: Int, p: Int, q: Int,
+    into c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    guard rows > 0, p > 0, q > 0 else { return }
+    cblas_sgemm(
+      CblasRowMajor, CblasTrans, CblasNoTrans, blasint(p), blasint(q), blasint(rows), 1, a, blasint(lda), b,
+      blasint(ldb), 0, c, blasint(ldc))
+  }
+
+  /// The upper triangle of C[0..<p, 0..<p] = A[:, 0..<p]ᵀ · A[:, 0..<p] in float32 (BLAS `ssyrk`).
+  static func transposedSquare(
+    _ a: UnsafePointer<Float>, lda: Int, rows: Int, p: Int, into c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
     guard rows > 0, p > 0 else { return }
-    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, blasint(p), blasint(rows), 1, a, blasint(lda), 1, c, blasint(ldc))
+    cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, blasint(p), blasint(rows), 1, a, blasint(lda), 0, c, blasint(ldc))
   }
 
   /// C (`m × n`) = A (`m × k`) · Bᵀ (B is `n × k`), all row-major and dense, in float32 (BLAS `sgemm`).

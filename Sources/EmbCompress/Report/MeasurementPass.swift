@@ -68,7 +68,7 @@ final class MeasurementPass {
       HashBucketSums(buckets: hashBaseline!.buckets, dim: tables.rule.dim, range: $0, weighted: weighted)
     }
     try run(source, threads: threads, maxBlockBytes: maxBlockBytes) { progress?(1, $0) }
-    absorbHashSums()
+    absorbHashSums(threads: threads)
     relative.planSecondLevel(plain: Self.relativePercentiles, weighted: Self.relativePercentiles)
     cosine.planSecondLevel(plain: Self.cosinePercentiles, weighted: Self.cosinePercentiles)
     var secondLevel = relative.needsSecondPass
@@ -86,7 +86,7 @@ final class MeasurementPass {
       ) { progress?(number, $0) }
       if let sums {
         hashSums = sums
-        absorbHashSums()
+        absorbHashSums(threads: threads)
         nextRange += 1
       }
       secondLevel = false
@@ -99,9 +99,9 @@ final class MeasurementPass {
   static let relativePercentiles: [Double] = [50, 90, 99]
   static let cosinePercentiles: [Double] = [1, 10, 50]
 
-  private func absorbHashSums() {
+  private func absorbHashSums(threads: Int) {
     guard let sums = hashSums else { return }
-    hashBaseline!.absorb(sums, rows: tables.rule.rows)
+    hashBaseline!.absorb(sums, rows: tables.rule.rows, threads: threads)
     hashSums = nil
   }
 
@@ -245,9 +245,7 @@ final class MeasurementPass {
     var start = rows.lowerBound
     while start < rows.upperBound {
       let count = min(group, rows.upperBound - start)
-      for k in 0..<count {
-        builder.build(start + k, into: UnsafeMutableBufferPointer(start: rebuilt + k * dim, count: dim))
-      }
+      builder.build(start..<(start + count), into: rebuilt)
       let input = block.values.baseAddress! + (start - block.firstRow) * dim
       ck_compare_rows(input, dim, rebuilt, dim, count, dim, compared)
       if quantization {

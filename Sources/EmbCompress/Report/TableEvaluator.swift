@@ -1,3 +1,4 @@
+import CKernels
 /// Measures stored compositional tables against the table they approximate, with everything the
 /// report puts next to the error: baselines of the same size, the neighbour check, the worst
 /// rows and the error histogram. One streamed pass over the input (`MeasurementPass`); the
@@ -188,26 +189,27 @@ public enum TableEvaluator {
     let queries = Array(sample.byKey.lazy.compactMap { position[$0] }.prefix(options.querySize))
 
     let searches = (2 + baselines.count) * queries.count
-    func neighbors(of rebuilt: [Float]) -> [Int32] {
-      CosineNeighbors.nearest(
-        corpus: CosineNeighbors.normalized(rebuilt, count: count, dim: dim), count: count, dim: dim, queries: queries,
-        k: k, threads: options.threads)
+    // One buffer of rebuilt rows and one of unit rows serve every search: fresh memory is dear.
+    var corpus = [Float](repeating: 0, count: count * dim)
+    var rebuilt = [Float](repeating: 0, count: count * dim)
+    func neighbors(of rows: [Float]) -> [Int32] {
+      CosineNeighbors.normalize(rows, count: count, dim: dim, into: &corpus, threads: options.threads)
+      return CosineNeighbors.nearest(
+        corpus: corpus, count: count, dim: dim, queries: queries, k: k, threads: options.threads)
     }
     let truth = neighbors(of: original)
     progress?("neighbours", queries.count, searches)
 
-    var fitRows = [Float](repeating: 0, count: count * dim)
-    fitRows.withUnsafeMutableBufferPointer { target in
+    rebuilt.withUnsafeMutableBufferPointer { target in
       let builder = RuleRowBuilder(tables)
       for (i, id) in keptIDs.enumerated() {
         builder.build(id, into: UnsafeMutableBufferPointer(rebasing: target[(i * dim)..<((i + 1) * dim)]))
       }
     }
-    let recall = CosineNeighbors.recall(neighbors(of: fitRows), against: truth, k: k)
+    let recall = CosineNeighbors.recall(neighbors(of: rebuilt), against: truth, k: k)
     progress?("neighbours", 2 * queries.count, searches)
 
     for index in baselines.indices {
-      var rebuilt = [Float](repeating: 0, count: count * dim)
       switch baselines[index].method {
       case .int8Rowwise:
         original.withUnsafeBufferPointer { source in
@@ -220,11 +222,13 @@ public enum TableEvaluator {
           }
         }
       case .float16:
-        rebuilt = original.map(Float16Rounding.rounded)
+        original.withUnsafeBufferPointer { source in
+          rebuilt.withUnsafeMutableBufferPointer { ck_f16_round(source.baseAddress!, source.count, $0.baseAddress!) }
+        }
       case .truncatedSVD:
         rebuilt = svd!.reconstruct(original, count: count)
       case .hash:
-        for (i, id) in keptIDs.enumerated() { rebuilt.replaceSubrange((i * dim)..<((i + 1) * dim), with: hash!.row(of: id)) }
+        for (i, id) in keptIDs.enumerated() { rebuilt[(i * dim)..<((i + 1) * dim)] = hash!.row(of: id) }
       }
       baselines[index].recallAtK = CosineNeighbors.recall(neighbors(of: rebuilt), against: truth, k: k)
       progress?("neighbours", (3 + index) * queries.count, searches)

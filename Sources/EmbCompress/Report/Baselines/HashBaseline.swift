@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The hashing-trick baseline: one table of m rows, row `id % m` standing for id, each row the
 /// mean of its bucket (the least-squares optimum), stored at the checkpoint's precision.
 ///
@@ -20,10 +22,21 @@ struct HashBaseline {
   /// Ascending: the buckets whose stored rows `row(of:)` serves.
   let keptBuckets: [Int]
   private var keptMeans: [Float]
-  private var cross = 0.0, squares = 0.0
-  private var weightedCross = 0.0, weightedSquares = 0.0
+  /// Per fixed run of `runBuckets` buckets, its share of Σ⟨S_b, W_b⟩ and Σ n_b‖W_b‖² (and the
+  /// weighted ones), each summed in bucket order and added up in run order at the end: the runs
+  /// are absorbed in parallel, yet the figures are the same bits for any thread count and for
+  /// any ranges the buckets arrive in.
+  private var runs: [RunSums]
   /// The buckets absorbed so far: `0..<absorbed`.
   private(set) var absorbed = 0
+
+  /// Buckets whose sums one worker turns into means at a time.
+  static let runBuckets = 4096
+
+  private struct RunSums {
+    var cross = 0.0, squares = 0.0
+    var weightedCross = 0.0, weightedSquares = 0.0
+  }
 
   static func largestBuckets(rows: Int, dim: Int, precision: StoragePrecision, budget: Int) -> Int {
     min(rows, budget / (dim * precision.byteSize))
@@ -37,41 +50,69 @@ struct HashBaseline {
     self.precision = precision
     self.keptBuckets = keptBuckets
     keptMeans = [Float](repeating: 0, count: keptBuckets.count * dim)
+    runs = [RunSums](repeating: RunSums(), count: (buckets + Self.runBuckets - 1) / Self.runBuckets)
   }
 
   /// Adds the next range of buckets' sums.
-  mutating func absorb(_ sums: HashBucketSums, rows: Int) {
+  mutating func absorb(_ sums: HashBucketSums, rows: Int, threads: Int = SystemResources.coreCount) {
     precondition(sums.range.lowerBound == absorbed && sums.buckets == buckets && sums.dim == dim)
-    var kept = lowerBound(of: sums.range.lowerBound)
-    for bucket in sums.range {
-      let slot = bucket - sums.range.lowerBound
-      let count = sums.count(of: bucket, rows: rows)
-      let keeps = kept < keptBuckets.count && keptBuckets[kept] == bucket
-      if count > 0 {
-        for c in 0..<dim {
-          let sum = sums.sums[slot * dim + c]
-          let stored = precision.round(Float(sum / Double(count)))
-          if keeps { keptMeans[kept * dim + c] = stored }
-          cross += sum * Double(stored)
-          squares += Double(count) * Double(stored) * Double(stored)
-        }
-      }
-      if keeps { kept += 1 }
-      if sums.weighted {
-        let weight = sums.bucketWeights[slot]
-        guard weight > 0 else { continue }
-        for c in 0..<dim {
-          let sum = sums.weightedSums[slot * dim + c]
-          let stored = Double(precision.round(Float(sum / weight)))
-          weightedCross += sum * stored
-          weightedSquares += weight * stored * stored
+    let range = sums.range
+    let firstRun = range.lowerBound / Self.runBuckets
+    let pieces = (firstRun...((range.upperBound - 1) / Self.runBuckets)).map { run in
+      max(range.lowerBound, run * Self.runBuckets)..<min(range.upperBound, (run + 1) * Self.runBuckets)
+    }
+    let (dim, precision, keptBuckets) = (self.dim, self.precision, self.keptBuckets)
+    let next = AtomicCounter()
+    let weighted = sums.weighted
+    let (sumValues, weightedValues, bucketWeights) = (sums.sums, sums.weightedSums, sums.bucketWeights)
+    let counts = (rows / buckets, rows % buckets)
+    keptMeans.withUnsafeMutableBufferPointer { keptMeans in
+      runs.withUnsafeMutableBufferPointer { runs in
+        let shared = UncheckedSendable((keptMeans.baseAddress!, runs.baseAddress!))
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, pieces.count))) { _ in
+          let (keptMeans, runs) = shared.value
+          while true {
+            let index = next.increment()
+            guard index < pieces.count else { return }
+            let piece = pieces[index]
+            var totals = runs[firstRun + index]
+            var kept = Self.lowerBound(of: piece.lowerBound, in: keptBuckets)
+            for bucket in piece {
+              let slot = bucket - range.lowerBound
+              let count = counts.0 + (bucket < counts.1 ? 1 : 0)
+              let keeps = kept < keptBuckets.count && keptBuckets[kept] == bucket
+              if count > 0 {
+                for c in 0..<dim {
+                  let sum = sumValues[slot * dim + c]
+                  let stored = precision.round(Float(sum / Double(count)))
+                  if keeps { keptMeans[kept * dim + c] = stored }
+                  totals.cross += sum * Double(stored)
+                  totals.squares += Double(count) * Double(stored) * Double(stored)
+                }
+              }
+              if keeps { kept += 1 }
+              if weighted {
+                let weight = bucketWeights[slot]
+                guard weight > 0 else { continue }
+                for c in 0..<dim {
+                  let sum = weightedValues[slot * dim + c]
+                  let stored = Double(precision.round(Float(sum / weight)))
+                  totals.weightedCross += sum * stored
+                  totals.weightedSquares += weight * stored * stored
+                }
+              }
+            }
+            runs[firstRun + index] = totals
+          }
         }
       }
     }
-    absorbed = sums.range.upperBound
+    absorbed = range.upperBound
   }
 
-  private func lowerBound(of bucket: Int) -> Int {
+  private func lowerBound(of bucket: Int) -> Int { Self.lowerBound(of: bucket, in: keptBuckets) }
+
+  private static func lowerBound(of bucket: Int, in keptBuckets: [Int]) -> Int {
     var (low, high) = (0, keptBuckets.count)
     while low < high {
       let middle = (low + high) / 2
@@ -80,10 +121,14 @@ struct HashBaseline {
     return low
   }
 
-  func squaredError(totalSquares: Double) -> Double { max(0, totalSquares - 2 * cross + squares) }
+  func squaredError(totalSquares: Double) -> Double {
+    let (cross, squares) = runs.reduce((0.0, 0.0)) { ($0.0 + $1.cross, $0.1 + $1.squares) }
+    return max(0, totalSquares - 2 * cross + squares)
+  }
 
   func weightedSquaredError(totalSquares: Double) -> Double {
-    max(0, totalSquares - 2 * weightedCross + weightedSquares)
+    let (cross, squares) = runs.reduce((0.0, 0.0)) { ($0.0 + $1.weightedCross, $0.1 + $1.weightedSquares) }
+    return max(0, totalSquares - 2 * cross + squares)
   }
 
   /// The stored row for `id`, whose bucket must be one of `keptBuckets`.

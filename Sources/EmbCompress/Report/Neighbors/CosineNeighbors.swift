@@ -3,32 +3,53 @@ import Dispatch
 
 /// Exact cosine nearest neighbours within a small corpus of rows (the neighbour check's sample).
 ///
-/// Rows are scaled to unit length (a zero row stays zero: its cosine with anything is 0), the
-/// cosines of a chunk of queries against the whole corpus come from one BLAS `sgemm`, and each
-/// query keeps its k most similar other rows: by descending cosine, ties to the earlier row. The
-/// query chunks are fixed and each is one single-threaded BLAS call, so the lists are the same
-/// for any thread count.
+/// Rows are scaled to unit length (a zero row stays zero: its cosine with anything is 0). A chunk
+/// of queries meets the corpus a tile of rows at a time: one BLAS `sgemm` gives the tile's cosines,
+/// small enough to stay in cache while each query keeps its k most similar other rows so far, by
+/// descending cosine, ties to the earlier row. The chunks and tiles are fixed and each product is
+/// one single-threaded BLAS call, so the lists are the same for any thread count.
 ///
 /// Identical rows are real ties — the hashing trick gives every id in a bucket the same row — but
-/// `sgemm` may round their cosines differently in different columns. So every row takes the
-/// cosine of the first row identical to it, and the ties go to the earlier rows as promised.
+/// `sgemm` may round their cosines differently in different columns. So when the corpus has
+/// identical rows every row takes the cosine of the first row identical to it, and the ties go to
+/// the earlier rows as promised; that needs a query's whole row of cosines at once.
 enum CosineNeighbors {
-  /// Queries per `sgemm`: 256 × a 20,000-row corpus is 20 MB of cosines per thread. Every call
-  /// packs the whole corpus again, so fewer, larger calls: 64 spent more in packing than in the
-  /// product.
+  /// Queries per `sgemm`.
   static let queryChunk = 256
+  /// Corpus rows per `sgemm`: 256 × 1,024 cosines are 1 MB, a core's L2, so the selection reads
+  /// them from cache instead of from memory (a whole 20,000-row corpus is 20 MB a chunk).
+  static let corpusTile = 1024
 
-  /// `rows` (`count × dim`) scaled to unit length, the norm taken in Double.
+  /// `rows` (`count × dim`) scaled to unit length, the norm taken in Double eight lanes wide.
   static func normalized(_ rows: [Float], count: Int, dim: Int) -> [Float] {
     var out = [Float](repeating: 0, count: count * dim)
-    for i in 0..<count {
-      var squares = 0.0
-      for c in 0..<dim { squares += Double(rows[i * dim + c]) * Double(rows[i * dim + c]) }
-      guard squares > 0 else { continue }
-      let scale = 1 / squares.squareRoot()
-      for c in 0..<dim { out[i * dim + c] = Float(Double(rows[i * dim + c]) * scale) }
-    }
+    normalize(rows, count: count, dim: dim, into: &out, threads: 1)
     return out
+  }
+
+  /// The same into `out` (reused from search to search: fresh memory is dear), rows split
+  /// over `threads`; each row's values do not depend on the split.
+  static func normalize(_ rows: [Float], count: Int, dim: Int, into out: inout [Float], threads: Int) {
+    precondition(rows.count >= count * dim && out.count >= count * dim)
+    rows.withUnsafeBufferPointer { rows in
+      out.withUnsafeMutableBufferPointer { out in
+        let shared = UncheckedSendable((rows.baseAddress!, out.baseAddress!))
+        _ = ChunkedRows.map(rows: 0..<count, threads: threads) { chunk in
+          let (rows, out) = shared.value
+          for i in chunk {
+            let row = UnsafeBufferPointer(start: rows + i * dim, count: dim)
+            let squares = RowComparison(row, row).normSquared
+            let target = out + i * dim
+            guard squares > 0 else {
+              target.update(repeating: 0, count: dim)
+              continue
+            }
+            let scale = 1 / squares.squareRoot()
+            for c in 0..<dim { target[c] = Float(Double(row[c]) * scale) }
+          }
+        }
+      }
+    }
   }
 
   /// For each query (a row index into the corpus), the indices of its `k` nearest other corpus
@@ -38,6 +59,8 @@ enum CosineNeighbors {
   static func nearest(corpus: [Float], count: Int, dim: Int, queries: [Int], k: Int, threads: Int) -> [Int32] {
     precondition(k >= 1 && k < count)
     let twin = firstIdentical(corpus, count: count, dim: dim)
+    // With twins a query needs all its cosines at once; otherwise a tile at a time.
+    let tile = twin == nil ? min(count, corpusTile) : count
     var result = [Int32](repeating: -1, count: queries.count * k)
     let chunks = stride(from: 0, to: queries.count, by: queryChunk).map { $0..<min(queries.count, $0 + queryChunk) }
     let next = AtomicCounter()
@@ -47,33 +70,45 @@ enum CosineNeighbors {
         BLASThreads.withSingleThread {
           DispatchQueue.concurrentPerform(iterations: max(1, min(threads, chunks.count))) { _ in
             let (corpus, result, twin) = shared.value
-            var block = [Float](repeating: 0, count: queryChunk * dim)
-            var cosines = [Float](repeating: 0, count: queryChunk * count)
-            var best = [Float](repeating: 0, count: k)
-            var found = [Int32](repeating: 0, count: k)
+            let block = UnsafeMutablePointer<Float>.allocate(capacity: queryChunk * dim)
+            let cosines = UnsafeMutablePointer<Float>.allocate(capacity: queryChunk * tile)
+            let best = UnsafeMutablePointer<Float>.allocate(capacity: queryChunk * k)
+            let found = UnsafeMutablePointer<Int32>.allocate(capacity: queryChunk * k)
+            let filled = UnsafeMutablePointer<Int>.allocate(capacity: queryChunk)
+            defer {
+              block.deallocate()
+              cosines.deallocate()
+              best.deallocate()
+              found.deallocate()
+              filled.deallocate()
+            }
             while true {
               let index = next.increment()
               guard index < chunks.count else { return }
               let chunk = chunks[index]
-              for (row, query) in queries[chunk].enumerated() {
-                for c in 0..<dim { block[row * dim + c] = corpus[query * dim + c] }
+              let chunkQueries = queries[chunk]
+              for (row, query) in chunkQueries.enumerated() {
+                (block + row * dim).update(from: corpus + query * dim, count: dim)
               }
-              block.withUnsafeBufferPointer { block in
-                cosines.withUnsafeMutableBufferPointer { cosines in
-                  MatrixTiles.product(
-                    block.baseAddress!, corpus, m: chunk.count, n: count, k: dim, into: cosines.baseAddress!)
+              if let twin {
+                MatrixTiles.product(block, corpus, m: chunk.count, n: count, k: dim, into: cosines)
+                twin.withUnsafeBufferPointer { twin in
+                  for (row, query) in chunkQueries.enumerated() {
+                    ck_top_k(cosines + row * count, count, query, twin.baseAddress, k, best + row * k, found + row * k)
+                  }
                 }
-              }
-              // The selection in C: the common case (not among the k best so far) eight at a time.
-              cosines.withUnsafeBufferPointer { cosines in
-                twin.withOptionalBuffer { twin in
-                  for (row, query) in queries[chunk].enumerated() {
-                    ck_top_k(cosines.baseAddress! + row * count, count, query, twin?.baseAddress, k, &best, &found)
-                    let target = result + (chunk.lowerBound + row) * k
-                    for j in 0..<k { target[j] = found[j] }
+              } else {
+                filled.update(repeating: 0, count: chunk.count)
+                for first in stride(from: 0, to: count, by: tile) {
+                  let width = min(tile, count - first)
+                  MatrixTiles.product(block, corpus + first * dim, m: chunk.count, n: width, k: dim, into: cosines)
+                  for (row, query) in chunkQueries.enumerated() {
+                    ck_top_k_tile(
+                      cosines + row * width, width, first, query, k, filled + row, best + row * k, found + row * k)
                   }
                 }
               }
+              (result + chunk.lowerBound * k).update(from: found, count: chunk.count * k)
             }
           }
         }
