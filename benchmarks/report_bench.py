@@ -8,7 +8,10 @@ In one run, on float32 HDF5 tables of standard-normal values, qr mult m = 4:
   - 2 threads against 1;
   - the fit and the report apart (the report's `fit.seconds`, and `seconds` less it: opening,
     the measuring pass, baselines, neighbours), and the report's share of the wall time;
-  - a rows sweep (125k, 500k, 2M, 8M x 128): wall time per row, and the report's per row.
+  - a rows sweep (125k, 500k, 2M, 8M x 128): wall time per row, and the report's per row;
+  - with --baseline-bin DIR (an earlier build's bin folder): the rest of the tool against it on
+    125,000 x 128 — the family's fits (--terms, --project, --counts with --exact-rows) and
+    `plan --ratio 4` — interleaved, best of --runs, so "nothing else gets slower" is a figure.
 Every run is a fresh process timed from outside; raw records go to DATA/logs/report-*.jsonl.
 """
 import argparse
@@ -37,6 +40,7 @@ def main():
     p.add_argument("--sweep", default="125000,500000,2000000,8000000")
     p.add_argument("--data", default=None)
     p.add_argument("--keep-data", action="store_true")
+    p.add_argument("--baseline-bin", default=None, help="an earlier build's bin folder to compare the other work with")
     a = p.parse_args()
     data = a.data or os.path.join(a.root, "bench-data")
     os.makedirs(os.path.join(data, "logs"), exist_ok=True)
@@ -88,6 +92,9 @@ def main():
             sweep.append({"rows": rows, "best": best, "runs": runs})
             if rows > 2_000_000 and not a.keep_data:
                 os.remove(path)
+        others = []
+        if a.baseline_bin:
+            others = compare_other_work(run, a, embcompress, os.path.join(a.baseline_bin, "embcompress"), table(125_000), scratch)
     load_after = os.getloadavg()
 
     med = lambda xs: statistics.median(xs)  # noqa: E731
@@ -128,11 +135,45 @@ def main():
          f"max/min {max(per_row) / min(per_row):.2f}" if per_row else "no sweep"),
         ("embcompress and numpy agree (relative error, 1e-6)", agree, ""),
     ]
+    if others:
+        print()
+        print(f"the rest of the tool on 125,000 x 128, best of {a.runs}: this build against {a.baseline_bin}")
+        print()
+        print("| command | this build s | baseline s | ratio |")
+        print("|---|---:|---:|---:|")
+        for label, new, old in others:
+            print(f"| `{label}` | {new:.3f} | {old:.3f} | {new / old:.2f} |")
+        worst = max(new / old for _, new, old in others)
+        verdicts.append(("nothing else slower (within 5% of the baseline build)", worst <= 1.05, f"worst ratio {worst:.2f}"))
     for name, ok, detail in verdicts:
         print(f"- {name}: {'MET' if ok else 'MISS'} {detail}")
     print(f"\nraw records: {log_path}")
     if not agree:
         sys.exit(3)
+
+
+def compare_other_work(run, a, new_bin, old_bin, path, scratch):
+    """The family's fits and `plan`, each by both builds, interleaved; best wall time of each."""
+    import numpy as np
+    counts = os.path.join(scratch, "counts.npy")
+    rows = 125_000
+    np.save(counts, np.random.default_rng(3).zipf(1.3, rows).astype(np.int64))
+    out = os.path.join(scratch, "other.qr")
+    commands = [
+        ("--terms 4", [path, out, "--force", "--json", "--collisions", "4", "--terms", "4"]),
+        ("--project 32 --terms 4", [path, out, "--force", "--json", "--collisions", "4", "--project", "32", "--terms", "4"]),
+        ("--counts --exact-rows 1%", [path, out, "--force", "--json", "--collisions", "4", "--counts", counts, "--exact-rows", "1%"]),
+        ("plan --ratio 4", ["plan", path, "--ratio", "4", "--json"]),
+    ]
+    results = []
+    for label, arguments in commands:
+        say(f"other work: {label}, this build and the baseline")
+        new, old = [], []
+        for _ in range(a.runs):
+            new.append(run.timed(f"other-{label}-new", [new_bin] + arguments, parse_json=False)["wall"])
+            old.append(run.timed(f"other-{label}-old", [old_bin] + arguments, parse_json=False)["wall"])
+        results.append((label, min(new), min(old)))
+    return results
 
 
 if __name__ == "__main__":

@@ -43,17 +43,19 @@ public enum Converter {
   ) throws -> ConversionReport {
     let started = Date()
     try checkOutputs(request)
-    let (checkpoint, fitted, digest) = try fit(request, progress: progress)
+    // The checkpoint is written to its temporary file while the neighbour check runs.
+    let staging = CheckpointStaging(path: request.output, replacing: request.replaceExisting)
+    let (_, fitted) = try fit(request, staging: staging, progress: progress)
+    let written = try staging.written()
     var report = fitted
-    let header = checkpoint.encodedHeader(digest: digest.value)
-    report.checkpoint.bytes = header.count + checkpoint.tensorBytes
+    report.checkpoint.bytes = written.fileBytes
     report.plan = request.plan
     report.seconds = Date().timeIntervalSince(started)
 
     // Every file is written before any appears, so an interruption or a full disk leaves none;
     // the report goes in place last, so a checkpoint never stands without one.
     let files = AtomicOutputSet()
-    try files.add(path: request.output, replacing: request.replaceExisting) { try checkpoint.write(header: header, to: $0) }
+    files.add(written: written.output)
     try ReportOutputs.add(report, reportPath: request.reportPath, htmlPath: request.htmlPath, to: files, replacing: request.replaceExisting)
     try files.commit()
     return report
@@ -83,7 +85,7 @@ public enum Converter {
       var single = request
       single.inputOptions.name = name
       let tableStarted = Date()
-      var (checkpoint, report, _) = try fit(single) { step in
+      var (checkpoint, report) = try fit(single, staging: nil) { step in
         var step = step
         step.phase = "table \(index + 1)/\(names.count) \(step.phase)"
         progress?(step)
@@ -117,8 +119,8 @@ public enum Converter {
   /// Reads, fits and measures the one table `request` names; the report's `bytes` counts the
   /// tensors only until the caller knows the header.
   private static func fit(
-    _ request: ConversionRequest, progress: (@Sendable (Progress) -> Void)?
-  ) throws -> (Checkpoint, ConversionReport, digest: BackgroundValue<String>) {
+    _ request: ConversionRequest, staging: CheckpointStaging?, progress: (@Sendable (Progress) -> Void)?
+  ) throws -> (Checkpoint, ConversionReport) {
     let opened = try openTable(request.input, options: request.inputOptions)
     let info = opened.info
     let counts = try request.counts.map { try IdCounts(path: $0.path, dataset: $0.dataset, rows: info.rows) }
@@ -137,7 +139,7 @@ public enum Converter {
     let unmeasured = Checkpoint(
       tables: stored, precision: request.precision, source: info.name.map { name + ":" + $0 } ?? name, relativeError: 0)
     // The data section's digest does not depend on the report: hashed while the report is measured.
-    let digest = BackgroundValue { unmeasured.dataDigest() }
+    staging?.hashData(of: unmeasured)
     let options = EvaluationOptions(
       seed: request.fit.seed, threads: request.fit.threads, maxBlockBytes: request.fit.maxBlockBytes,
       memoryBudget: request.fit.memoryBudget)
@@ -145,6 +147,10 @@ public enum Converter {
       opened, against: stored, precision: request.precision, counts: counts?.values, options: options
     ) {
       run.evaluation($0, $1, $2)
+    } measured: { error in
+      var measured = unmeasured
+      measured.relativeError = error.relativeFrobenius
+      staging?.write(measured)
     }
 
     var checkpoint = unmeasured
@@ -158,6 +164,6 @@ public enum Converter {
         passes: fitted.passes, iterations: fitted.iterations, converged: fitted.converged, seconds: fitted.seconds),
       seconds: 0)
     report.commandLine = request.commandLine
-    return (checkpoint, report, digest)
+    return (checkpoint, report)
   }
 }

@@ -34,6 +34,13 @@ public final class AtomicOutputSet {
     outputs.append(output)
   }
 
+  /// Takes a temporary file already written (on another thread, say) that `commit()` will put
+  /// at its path.
+  public func add(written output: AtomicOutput) {
+    output.notesCommit = false
+    outputs.append(output)
+  }
+
   /// Puts every file in place, in order; on a failure removes those already placed and rethrows.
   /// Runs inside `Cancellation.committing`, so SIGINT/SIGTERM waits until all are in place.
   public func commit() throws {

@@ -20,9 +20,13 @@ public enum TableEvaluator {
   ///     adds the `weighted` figures, the baselines measured on the same weights.
   /// - Throws: the source's read errors; `.invalidArguments` when the shapes differ, or the
   ///   counts are not one finite, non-negative number per row with at least one positive.
+  ///   - measured: called with the error figures as soon as the pass has them, before the
+  ///     neighbour check: a converter writes the checkpoint (whose header records the error)
+  ///     meanwhile.
   public static func evaluate(
     _ source: any TableSource, against tables: RuleTables, precision: StoragePrecision, counts: [Double]? = nil,
-    options: EvaluationOptions = EvaluationOptions(), progress: Progress? = nil
+    options: EvaluationOptions = EvaluationOptions(), progress: Progress? = nil,
+    measured measuredError: ((ErrorMetrics) -> Void)? = nil
   ) throws -> TableEvaluation {
     let info = source.info
     guard info.rows == tables.rule.rows, info.dim == tables.rule.dim else {
@@ -142,6 +146,7 @@ public enum TableEvaluator {
     }
     measured.weighted?.baselines = weightedErrors
 
+    measuredError?(measured.error)
     let neighbors = measureNeighbors(
       sample: sample, rows: sampled, tables: tables, svd: svd, hash: hash, baselines: &baselines, options: options,
       progress: progress)
