@@ -133,6 +133,10 @@ public enum Converter {
     // The fit floors the counts; the report weighs its figures by the counts as given.
     let weights = request.counts.flatMap { counts?.weights(floor: $0.floor) }
     let run = RunProgress(rule: rule, handler: progress)
+    let options = EvaluationOptions(
+      seed: request.fit.seed, threads: request.fit.threads, maxBlockBytes: request.fit.maxBlockBytes,
+      memoryBudget: request.fit.memoryBudget)
+    let groundwork = EvaluationGroundwork(rule: rule, precision: request.precision, weighted: counts != nil, options: options)
     let fitted = try RuleFitter.fit(opened, rule: rule, weights: weights, options: request.fit) { run.fit($0) }
     let stored = fitted.tables.rounded(to: request.precision)
     let name = request.input.split(separator: "/").last.map(String.init) ?? request.input
@@ -140,11 +144,9 @@ public enum Converter {
       tables: stored, precision: request.precision, source: info.name.map { name + ":" + $0 } ?? name, relativeError: 0)
     // The data section's digest does not depend on the report: hashed while the report is measured.
     staging?.hashData(of: unmeasured)
-    let options = EvaluationOptions(
-      seed: request.fit.seed, threads: request.fit.threads, maxBlockBytes: request.fit.maxBlockBytes,
-      memoryBudget: request.fit.memoryBudget)
     let evaluation = try TableEvaluator.evaluate(
-      opened, against: stored, precision: request.precision, counts: counts?.values, options: options
+      opened, against: stored, precision: request.precision, counts: counts?.values, options: options,
+      groundwork: groundwork
     ) {
       run.evaluation($0, $1, $2)
     } measured: { error in

@@ -28,6 +28,8 @@ final class MeasurementPass {
   private(set) var hashBaseline: HashBaseline?
   let hashRanges: [Range<Int>]
   private var hashSums: HashBucketSums?
+  /// The first range's sums, made ahead (`EvaluationGroundwork`), if they were.
+  private var firstHashSums: HashBucketSums?
   let sample: SampledRows?
   let relative: RowDistribution
   let cosine: RowDistribution
@@ -40,8 +42,8 @@ final class MeasurementPass {
 
   init(
     tables: RuleTables, measuresQuantization: Bool, weights: [Double]?, gram: GramAccumulator?,
-    weightedGram: GramAccumulator?, hashBaseline: HashBaseline?, hashRanges: [Range<Int>], sample: SampledRows?,
-    holdsKeys: Bool
+    weightedGram: GramAccumulator?, hashBaseline: HashBaseline?, hashRanges: [Range<Int>],
+    firstHashSums: HashBucketSums? = nil, sample: SampledRows?, holdsKeys: Bool
   ) {
     self.tables = tables
     self.measuresQuantization = measuresQuantization
@@ -50,6 +52,12 @@ final class MeasurementPass {
     self.weightedGram = weightedGram
     self.hashBaseline = hashBaseline
     self.hashRanges = hashBaseline == nil ? [] : hashRanges
+    if let firstHashSums, let hashBaseline, let first = self.hashRanges.first, firstHashSums.range == first,
+      firstHashSums.buckets == hashBaseline.buckets, firstHashSums.dim == tables.rule.dim,
+      firstHashSums.weighted == (weights != nil)
+    {
+      self.firstHashSums = firstHashSums
+    }
     self.sample = sample
     let rows = tables.rule.rows
     relative = RowDistribution(weighted: weights != nil, holdsKeys: holdsKeys ? rows : nil)
@@ -64,9 +72,10 @@ final class MeasurementPass {
     _ source: any TableSource, threads: Int, maxBlockBytes: Int, progress: ((Int, Int) -> Void)?
   ) throws {
     let weighted = weights != nil
-    hashSums = hashRanges.first.map {
+    hashSums = firstHashSums ?? hashRanges.first.map {
       HashBucketSums(buckets: hashBaseline!.buckets, dim: tables.rule.dim, range: $0, weighted: weighted)
     }
+    firstHashSums = nil
     try run(source, threads: threads, maxBlockBytes: maxBlockBytes) { progress?(1, $0) }
     absorbHashSums(threads: threads)
     relative.planSecondLevel(plain: Self.relativePercentiles, weighted: Self.relativePercentiles)

@@ -20,12 +20,14 @@ public enum TableEvaluator {
   ///     adds the `weighted` figures, the baselines measured on the same weights.
   /// - Throws: the source's read errors; `.invalidArguments` when the shapes differ, or the
   ///   counts are not one finite, non-negative number per row with at least one positive.
+  ///   - groundwork: the sample and bucket sums made ahead, during the fit (used when made for
+  ///     these very arguments).
   ///   - measured: called with the error figures as soon as the pass has them, before the
   ///     neighbour check: a converter writes the checkpoint (whose header records the error)
   ///     meanwhile.
   public static func evaluate(
     _ source: any TableSource, against tables: RuleTables, precision: StoragePrecision, counts: [Double]? = nil,
-    options: EvaluationOptions = EvaluationOptions(), progress: Progress? = nil,
+    options: EvaluationOptions = EvaluationOptions(), groundwork: EvaluationGroundwork? = nil, progress: Progress? = nil,
     measured measuredError: ((ErrorMetrics) -> Void)? = nil
   ) throws -> TableEvaluation {
     let info = source.info
@@ -65,7 +67,9 @@ public enum TableEvaluator {
     }
     let weightedGram = gram != nil && weighted ? GramAccumulator(dim: dim) : nil
     let buckets = HashBaseline.largestBuckets(rows: rows, dim: dim, precision: precision, budget: budget)
-    let sample = NeighborSample(rows: rows, size: options.corpusSize, seed: options.seed)
+    let prepared = groundwork?.take(
+      rows: rows, dim: dim, budget: budget, precision: precision, weighted: weighted, options: options)
+    let sample = prepared?.sample ?? NeighborSample(rows: rows, size: options.corpusSize, seed: options.seed)
     var hash: HashBaseline?
     var hashRanges: [Range<Int>] = []
     if buckets < 1 {
@@ -85,7 +89,7 @@ public enum TableEvaluator {
 
     let pass = MeasurementPass(
       tables: tables, measuresQuantization: true, weights: counts, gram: gram, weightedGram: weightedGram,
-      hashBaseline: hash, hashRanges: hashRanges, sample: sampled,
+      hashBaseline: hash, hashRanges: hashRanges, firstHashSums: prepared?.sums, sample: sampled,
       holdsKeys: holdsKeys(rows: rows, memoryBudget: options.memoryBudget))
     try pass.measureAll(source, threads: options.threads, maxBlockBytes: options.maxBlockBytes) { number, done in
       progress?(number == 1 ? "measure" : "measure pass \(number)", done, rows)

@@ -66,11 +66,12 @@ import Testing
     #expect(one.baselines == three.baselines)
     #expect(one.neighbors == three.neighbors)
     #expect(one.worstRows == three.worstRows && one.histogram == three.histogram)
-    // Other block boundaries only move the Gram sums by rounding.
+    // Other block boundaries only move the Gram sums by rounding: float32 strips of other rows,
+    // ~1e-9 here (it was ~1e-15 when the products were Double).
     let small = try TableEvaluator.evaluate(
       table.source, against: RuleTables(tables), precision: .f32,
       options: options(threads: 2, maxBlockBytes: 777 * 20 * 4, corpus: 800, queries: 200))
-    for (a, b) in zip(one.baselines, small.baselines) { #expect(abs(a.relativeFrobenius - b.relativeFrobenius) < 1e-12) }
+    for (a, b) in zip(one.baselines, small.baselines) { #expect(abs(a.relativeFrobenius - b.relativeFrobenius) < 1e-8) }
     #expect(one.neighbors == small.neighbors)
   }
 
