@@ -266,42 +266,10 @@ INLINE void top_k_insert(float value, long position, long k, long *filled, float
   if (*filled < k) (*filled)++;
 }
 
-INLINE void top_k(const float *restrict cosines, long n, long skip, const long *restrict twin, long k,
-                  float *restrict best, int *restrict found) {
-  long filled = 0;
-  long p = 0;
-  for (; p < n && filled < k; p++) {
-    if (p == skip) continue;
-    top_k_insert(twin ? cosines[twin[p]] : cosines[p], p, k, &filled, best, found);
-  }
-  if (twin) {
-    for (; p < n; p++) {
-      float value = cosines[twin[p]];
-      if (p != skip && value > best[k - 1]) top_k_insert(value, p, k, &filled, best, found);
-    }
-    return;
-  }
-  // Most values lose to the k-th kept one: test eight at a time, look closer only when one wins.
-  for (; p < n && (p & 7); p++) {
-    if (p != skip && cosines[p] > best[k - 1]) top_k_insert(cosines[p], p, k, &filled, best, found);
-  }
-  for (; p + 8 <= n; p += 8) {
-    float threshold = best[k - 1];
-    int any = 0;
-    for (long j = 0; j < 8; j++) any |= cosines[p + j] > threshold;
-    if (!any) continue;
-    for (long j = 0; j < 8; j++) {
-      if (p + j != skip && cosines[p + j] > best[k - 1]) top_k_insert(cosines[p + j], p + j, k, &filled, best, found);
-    }
-  }
-  for (; p < n; p++) {
-    if (p != skip && cosines[p] > best[k - 1]) top_k_insert(cosines[p], p, k, &filled, best, found);
-  }
-}
-
-// The same selection over one tile of a query's cosines (positions first … first + n − 1),
-// resumed from the `filled` best kept so far: tile after tile in position order keeps what one
-// call over the whole row would.
+// The k largest cosines of a query, by descending value, ties to the smaller position, over one
+// tile of its cosines (positions first … first + n − 1), resumed from the `filled` best kept so
+// far: tile after tile in position order keeps what one pass over the whole row would. Most
+// values lose to the k-th kept one: eight are tested at a time, a closer look only when one wins.
 INLINE void top_k_tile(const float *restrict cosines, long n, long first, long skip, long k, long *filled,
                        float *restrict best, int *restrict found) {
   long p = 0;
@@ -381,10 +349,6 @@ INLINE void f16_error_rows_soft(const float *restrict x, long xs, long rows, lon
                                         double *sums, long ss) {                                             \
     add_rows(x, xs, w, rows, n, sums, ss);                                                                   \
   }                                                                                                          \
-  ATTR static void ck_top_k_##SUFFIX(const float *cosines, long n, long skip, const long *twin, long k,        \
-                                     float *best, int *found) {                                              \
-    top_k(cosines, n, skip, twin, k, best, found);                                                           \
-  }                                                                                                             \
   ATTR static void ck_top_k_tile_##SUFFIX(const float *cosines, long n, long first, long skip, long k,        \
                                           long *filled, float *best, int *found) {                           \
     top_k_tile(cosines, n, first, skip, k, filled, best, found);                                             \
@@ -487,9 +451,6 @@ void ck_int8_error_rows(const float *x, long xs, long rows, long n, double *out)
 }
 void ck_add_rows(const float *x, long xs, const double *w, long rows, long n, double *sums, long ss) {
   PICK(ck_add_rows, x, xs, w, rows, n, sums, ss);
-}
-void ck_top_k(const float *cosines, long n, long skip, const long *twin, long k, float *best, int *found) {
-  PICK(ck_top_k, cosines, n, skip, twin, k, best, found);
 }
 void ck_top_k_tile(const float *cosines, long n, long first, long skip, long k, long *filled, float *best,
                    int *found) {

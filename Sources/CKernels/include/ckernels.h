@@ -87,17 +87,14 @@ void ck_f16_error_rows(const float *x, long xs, long rows, long n, double *out);
 /// sums[i·ss + c] += x[i·xs + c] for i < rows, c < n; with `w` (non-null), += w[i]·x[i·xs + c].
 void ck_add_rows(const float *x, long xs, const double *w, long rows, long n, double *sums, long ss);
 
-/// The k largest of `cosines` (n values) other than position `skip`, by descending value, ties
-/// to the smaller position; with `twin` (non-null) position p takes the value at twin[p]. Writes
-/// their positions to `found` (k of them; k < n).
-void ck_top_k(const float *cosines, long n, long skip, const long *twin, long k, float *best, int *found);
 
 /// Whether the F16C path is the one taken (for benchmarks and docs).
 int ck_has_f16c(void);
 
-/// The same selection over a tile of a query's cosines, positions first … first + n − 1, resumed
-/// from the `*filled` (≤ k) entries of best/found kept so far; `*filled` is updated. Tiles handed
-/// over in position order give what ck_top_k gives over the whole row (without twins).
+/// The k largest of a query's cosines other than position `skip`, by descending value, ties to
+/// the smaller position, over one tile of them (`cosines`, positions first … first + n − 1),
+/// resumed from the `*filled` (≤ k) entries of best/found kept so far; `*filled` is updated.
+/// Tiles handed over in position order give what one pass over the whole row would.
 void ck_top_k_tile(const float *cosines, long n, long first, long skip, long k, long *filled, float *best,
                    int *found);
 

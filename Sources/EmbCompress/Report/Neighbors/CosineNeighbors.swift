@@ -10,9 +10,9 @@ import Dispatch
 /// one single-threaded BLAS call, so the lists are the same for any thread count.
 ///
 /// Identical rows are real ties — the hashing trick gives every id in a bucket the same row — but
-/// `sgemm` may round their cosines differently in different columns. So when the corpus has
-/// identical rows every row takes the cosine of the first row identical to it, and the ties go to
-/// the earlier rows as promised; that needs a query's whole row of cosines at once.
+/// `sgemm` may round their cosines differently in different columns. So every row takes the
+/// cosine of the first row identical to it (`TwinTies`), and the ties go to the earlier rows as
+/// promised.
 enum CosineNeighbors {
   /// Queries per `sgemm`.
   static let queryChunk = 256
@@ -58,29 +58,30 @@ enum CosineNeighbors {
   /// - Parameter corpus: unit rows, `count × dim` (see `normalized`); `k < count`.
   static func nearest(corpus: [Float], count: Int, dim: Int, queries: [Int], k: Int, threads: Int) -> [Int32] {
     precondition(k >= 1 && k < count)
-    let twin = firstIdentical(corpus, count: count, dim: dim)
-    // With twins a query needs all its cosines at once; otherwise a tile at a time.
-    let tile = twin == nil ? min(count, corpusTile) : count
+    let tile = min(count, corpusTile)
+    let ties = TwinTies(twin: firstIdentical(corpus, count: count, dim: dim), count: count, tile: tile)
     var result = [Int32](repeating: -1, count: queries.count * k)
     let chunks = stride(from: 0, to: queries.count, by: queryChunk).map { $0..<min(queries.count, $0 + queryChunk) }
     let next = AtomicCounter()
     corpus.withUnsafeBufferPointer { corpus in
       result.withUnsafeMutableBufferPointer { result in
-        let shared = UncheckedSendable((corpus.baseAddress!, result.baseAddress!, twin))
+        let shared = UncheckedSendable((corpus.baseAddress!, result.baseAddress!))
         BLASThreads.withSingleThread {
           DispatchQueue.concurrentPerform(iterations: max(1, min(threads, chunks.count))) { _ in
-            let (corpus, result, twin) = shared.value
+            let (corpus, result) = shared.value
             let block = UnsafeMutablePointer<Float>.allocate(capacity: queryChunk * dim)
             let cosines = UnsafeMutablePointer<Float>.allocate(capacity: queryChunk * tile)
             let best = UnsafeMutablePointer<Float>.allocate(capacity: queryChunk * k)
             let found = UnsafeMutablePointer<Int32>.allocate(capacity: queryChunk * k)
             let filled = UnsafeMutablePointer<Int>.allocate(capacity: queryChunk)
+            let kept = UnsafeMutablePointer<Float>.allocate(capacity: max(1, queryChunk * ties.groups))
             defer {
               block.deallocate()
               cosines.deallocate()
               best.deallocate()
               found.deallocate()
               filled.deallocate()
+              kept.deallocate()
             }
             while true {
               let index = next.increment()
@@ -90,22 +91,14 @@ enum CosineNeighbors {
               for (row, query) in chunkQueries.enumerated() {
                 (block + row * dim).update(from: corpus + query * dim, count: dim)
               }
-              if let twin {
-                MatrixTiles.product(block, corpus, m: chunk.count, n: count, k: dim, into: cosines)
-                twin.withUnsafeBufferPointer { twin in
-                  for (row, query) in chunkQueries.enumerated() {
-                    ck_top_k(cosines + row * count, count, query, twin.baseAddress, k, best + row * k, found + row * k)
-                  }
-                }
-              } else {
-                filled.update(repeating: 0, count: chunk.count)
-                for first in stride(from: 0, to: count, by: tile) {
-                  let width = min(tile, count - first)
-                  MatrixTiles.product(block, corpus + first * dim, m: chunk.count, n: width, k: dim, into: cosines)
-                  for (row, query) in chunkQueries.enumerated() {
-                    ck_top_k_tile(
-                      cosines + row * width, width, first, query, k, filled + row, best + row * k, found + row * k)
-                  }
+              filled.update(repeating: 0, count: chunk.count)
+              for (tileIndex, first) in stride(from: 0, to: count, by: tile).enumerated() {
+                let width = min(tile, count - first)
+                MatrixTiles.product(block, corpus + first * dim, m: chunk.count, n: width, k: dim, into: cosines)
+                ties.apply(tile: tileIndex, first: first, rows: chunk.count, cosines: cosines, width: width, kept: kept)
+                for (row, query) in chunkQueries.enumerated() {
+                  ck_top_k_tile(
+                    cosines + row * width, width, first, query, k, filled + row, best + row * k, found + row * k)
                 }
               }
               (result + chunk.lowerBound * k).update(from: found, count: chunk.count * k)
