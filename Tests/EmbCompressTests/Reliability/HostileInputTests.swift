@@ -168,6 +168,24 @@ import Testing
     #expect(inProcess.signalled, "exit \(inProcess.status): \(inProcess.stderr)")
   }
 
+  @Test(arguments: ["regress-counts-type-6084cb59.h5", "regress-counts-type-9bc4ecdb.h5"])
+  func countsOfAMalformedIntegerTypeAreRefusedBeforeLibhdf5ConvertsThem(_ name: String) throws {
+    // FuzzHDF5 inputs (mutants of its counts.h5 seed) whose integer type has more bits than
+    // bytes: libhdf5 1.10.8 overran its stack (SIGABRT) or died of SIGBUS converting them. They
+    // are refused before the read, so even in-process (EMBCOMPRESS_HDF5_CHILD=0) nothing crashes.
+    let table = BoundedRun.repository + "/fixtures/h5/contiguous_f32.h5"
+    let counts = BoundedRun.repository + "/Fuzz/Corpus/FuzzHDF5/" + name
+    for child in ["1", "0"] {
+      let directory = try TemporaryDirectory()
+      let result = try BoundedRun.run(
+        [table, "out.qr", "--counts", counts, "--counts-dataset", "/counts", "--quiet"], seconds: 90,
+        currentDirectory: directory.path, environment: ["EMBCOMPRESS_HDF5_CHILD": child, "SWIFT_BACKTRACE": "enable=no"])
+      #expect(result.status == 65 && !result.signalled, "child \(child): exit \(result.status): \(result.stderr)")
+      #expect(result.errorLines.count == 1 && result.stderr.contains("malformed number type"), "\(result.stderr)")
+      #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+  }
+
   @Test func hdf5CountsInOtherFilesAreRefusedWithoutAllowExternal() throws {
     let table = BoundedRun.repository + "/fixtures/h5/contiguous_f32.h5"
     let directory = try TemporaryDirectory()

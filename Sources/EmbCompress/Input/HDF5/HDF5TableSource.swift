@@ -71,6 +71,10 @@ public final class HDF5TableSource: TableSource {
         }
         chosen = only
       }
+      guard chosen.typeIsWellFormed else {
+        throw EmbCompressError.malformed(
+          path: path, detail: "dataset \(UntrustedText.quoted(chosen.path)) has a malformed number type (its bits lie outside its bytes)")
+      }
       guard let element = chosen.element else {
         throw EmbCompressError.unsupportedElementType(
           path: path, detail: "dataset \(UntrustedText.quoted(chosen.path)) holds \(chosen.typeClass) values; a table must be floating point")

@@ -53,6 +53,9 @@ final class HDF5Values {
       guard described.typeClass == "integer" || described.typeClass == "float" else {
         throw EmbCompressError.unsupportedElementType(path: path, detail: "counts dataset \(shown) holds \(described.typeClass) values")
       }
+      guard described.typeIsWellFormed else {
+        throw EmbCompressError.malformed(path: path, detail: "counts dataset \(shown) has a malformed number type (its bits lie outside its bytes)")
+      }
       let type = H5Dget_type(id)
       let elementBytes = type >= 0 ? Int(H5Tget_size(type)) : 0
       if type >= 0 { H5Tclose(type) }
