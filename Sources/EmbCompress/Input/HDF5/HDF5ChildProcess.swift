@@ -26,7 +26,9 @@ final class HDF5ChildProcess {
   private let requests: Int32
   private let replies: Int32
   private let shared: Int32
-  private(set) var mapping: UnsafeMutableRawBufferPointer?
+  /// Every mapping of the shared memory made so far, each of it whole as it then was.
+  private var mappings: [UnsafeMutableRawBufferPointer] = []
+  private var sharedSize = 0
   private var pending: [UInt8] = []
   /// How much of `pending` is known to hold no newline, so a long line is scanned once.
   private var scanned = 0
@@ -98,20 +100,32 @@ final class HDF5ChildProcess {
     return line.dropFirst(tag.count + 1)
   }
 
-  /// Grows the shared memory (and our mapping of it) to hold `bytes`; the child maps it again
-  /// when it finds it grown.
-  func ensureMapping(_ bytes: Int) throws {
-    if let mapping, mapping.count >= bytes { return }
-    if let mapping { munmap(mapping.baseAddress, mapping.count) }
-    mapping = nil
-    guard ftruncate(shared, off_t(bytes)) == 0 else {
+  /// A new stretch of `bytes` of the shared memory, for the child to write into: the memory
+  /// grows by it and is mapped again whole. Earlier stretches stay valid (their mappings are
+  /// kept until the end, and show the same pages), so a buffer handed out is never moved.
+  func sharedRegion(bytes: Int) throws -> UnsafeMutableRawBufferPointer {
+    let start = sharedSize
+    let (size, overflow) = start.addingReportingOverflow(max(bytes, 1))
+    guard !overflow, ftruncate(shared, off_t(size)) == 0 else {
       throw EmbCompressError.readFailed(path: path, detail: "cannot share memory with the HDF5 reader: \(String(cString: strerror(errno)))")
     }
-    let address = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, shared, 0)
+    let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, shared, 0)
     guard let address, address != MAP_FAILED else {
       throw EmbCompressError.readFailed(path: path, detail: "cannot map memory shared with the HDF5 reader: \(String(cString: strerror(errno)))")
     }
-    mapping = UnsafeMutableRawBufferPointer(start: address, count: bytes)
+    sharedSize = size
+    mappings.append(UnsafeMutableRawBufferPointer(start: address, count: size))
+    return UnsafeMutableRawBufferPointer(start: address + start, count: bytes)
+  }
+
+  /// Where `bytes` at `pointer` lie in the shared memory (the offset the child writes at), or
+  /// nil when they are not all inside it.
+  func sharedOffset(of pointer: UnsafeRawPointer, bytes: Int) -> Int? {
+    for mapping in mappings {
+      let base = UnsafeRawPointer(mapping.baseAddress!)
+      if pointer >= base, pointer + bytes <= base + mapping.count { return pointer - base }
+    }
+    return nil
   }
 
   /// The child's next line, waiting at most `watchdog` seconds; a signal to this process ends
@@ -167,13 +181,14 @@ final class HDF5ChildProcess {
   }
 
   private func shutDown() {
-    // The child only reads; nothing of it needs to finish.
+    // The child only reads; nothing of it needs to finish. Not waited for: Foundation reaps it
+    // (its SIGCHLD handler), and `waitUntilExit` polls the run loop in 50 ms steps, which cost
+    // more than the rest of a small read.
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     try? requestPipe.fileHandleForWriting.close()
     try? replyPipe.fileHandleForReading.close()
-    if process.processIdentifier > 0 { process.waitUntilExit() }
-    if let mapping { munmap(mapping.baseAddress, mapping.count) }
-    mapping = nil
+    for mapping in mappings { munmap(mapping.baseAddress, mapping.count) }
+    mappings = []
     close(shared)
   }
 
@@ -199,10 +214,10 @@ final class HDF5ChildProcess {
     }
     var values = [Double](repeating: 0, count: count)
     guard count > 0 else { return values }
-    try child.ensureMapping(count * 8)
-    try child.send("R 0 \(count)", while: "reading the counts")
+    let region = try child.sharedRegion(bytes: count * 8)
+    try child.send("R 0 \(count) \(child.sharedOffset(of: region.baseAddress!, bytes: region.count)!)", while: "reading the counts")
     _ = try child.expect("O", while: "reading the counts")
-    values.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: child.mapping!.baseAddress, count: count * 8)) }
+    values.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(region)) }
     return values
   }
 }

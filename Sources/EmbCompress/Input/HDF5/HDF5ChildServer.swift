@@ -9,11 +9,12 @@ import Foundation
 /// writes bulk data into the memory they share.
 ///
 /// Protocol, one line each way; any request may be answered `E <json>` (an `EmbCompressError`):
-/// - `table`: the child sends `I <json>` (the table it opened); then, for each `R <first> <end>`
-///   from the parent, it reads those rows as `Float`s into the shared memory and answers `O`.
+/// - `table`: the child sends `I <json>` (the table it opened); then, for each
+///   `R <first> <end> <offset>` from the parent, it reads those rows as `Float`s into the shared
+///   memory at byte `offset` and answers `O`.
 /// - `list`: the child sends `L <json>`, the paths of the 2-D float datasets, and exits.
-/// - `values`: the child opens the 1-D dataset, sends `N <count>`; on `R 0 <count>` it reads the
-///   values as `Double`s into the shared memory and answers `O`.
+/// - `values`: the child opens the 1-D dataset, sends `N <count>`; on `R 0 <count> <offset>` it
+///   reads the values as `Double`s into the shared memory at `offset` and answers `O`.
 ///
 /// End of input ends the child.
 public enum HDF5ChildServer {
@@ -68,9 +69,9 @@ public enum HDF5ChildServer {
         rowMultiple: source.preferredRowMultiple)
       channel.send("I " + channel.json(opened))
       while true {
-        let rows = channel.nextRange(limit: info.rows)
+        let (rows, offset) = channel.nextRange(limit: info.rows)
         let count = rows.count * info.dim
-        let floats = channel.map(bytes: count * MemoryLayout<Float>.stride).bindMemory(to: Float.self, capacity: count)
+        let floats = channel.map(offset: offset, bytes: count * MemoryLayout<Float>.stride).bindMemory(to: Float.self, capacity: count)
         do {
           try source.readRows(rows, into: UnsafeMutableBufferPointer(start: floats, count: count))
           channel.send("O")
@@ -95,9 +96,10 @@ public enum HDF5ChildServer {
         _exit(0)
       }
       channel.send("N \(values.count)")
-      let range = channel.nextRange(limit: values.count)
+      let (range, offset) = channel.nextRange(limit: values.count)
       guard range == 0..<values.count else { _exit(1) }
-      let doubles = channel.map(bytes: values.count * MemoryLayout<Double>.stride).bindMemory(to: Double.self, capacity: values.count)
+      let doubles = channel.map(offset: offset, bytes: values.count * MemoryLayout<Double>.stride)
+        .bindMemory(to: Double.self, capacity: values.count)
       do {
         try values.read(into: UnsafeMutableBufferPointer(start: doubles, count: values.count))
         channel.send("O")
@@ -143,17 +145,17 @@ public enum HDF5ChildServer {
       send("E " + json(reported))
     }
 
-    /// The next `R <first> <end>` request, within `0..<limit`; end of input exits.
-    mutating func nextRange(limit: Int) -> Range<Int> {
+    /// The next `R <first> <end> <offset>` request, within `0..<limit`; end of input exits.
+    mutating func nextRange(limit: Int) -> (rows: Range<Int>, offset: Int) {
       var chunk = [UInt8](repeating: 0, count: 4096)
       while true {
         if let newline = input.firstIndex(of: 0x0A) {
           let fields = String(decoding: input[..<newline], as: UTF8.self).split(separator: " ")
           input.removeSubrange(...newline)
-          guard fields.count == 3, fields[0] == "R", let first = Int(fields[1]), let end = Int(fields[2]),
-            0 <= first, first < end, end <= limit
+          guard fields.count == 4, fields[0] == "R", let first = Int(fields[1]), let end = Int(fields[2]),
+            let offset = Int(fields[3]), 0 <= first, first < end, end <= limit, offset >= 0
           else { _exit(1) }
-          return first..<end
+          return (first..<end, offset)
         }
         let got = read(0, &chunk, chunk.count)
         if got < 0 && errno == EINTR { continue }
@@ -162,23 +164,25 @@ public enum HDF5ChildServer {
       }
     }
 
-    /// The shared memory, mapped with at least `bytes`: the parent sized it before asking, and
-    /// it is mapped again when it grew.
-    mutating func map(bytes: Int) -> UnsafeMutableRawPointer {
+    /// `bytes` of the shared memory at `offset`: the parent sized it before asking, and it is
+    /// mapped again, whole, when it grew.
+    mutating func map(offset: Int, bytes: Int) -> UnsafeMutableRawPointer {
       if shared < 0 {
         shared = open(sharedPath, O_RDWR | O_CLOEXEC)
         guard shared >= 0 else { _exit(1) }
       }
-      if (mapping?.count ?? 0) < bytes {
+      let (end, overflow) = offset.addingReportingOverflow(bytes)
+      guard !overflow else { _exit(1) }
+      if (mapping?.count ?? 0) < end {
         if let old = mapping { munmap(old.baseAddress, old.count) }
         var status = stat()
-        guard fstat(shared, &status) == 0, Int(status.st_size) >= bytes,
+        guard fstat(shared, &status) == 0, Int(status.st_size) >= end,
           let address = mmap(nil, Int(status.st_size), PROT_READ | PROT_WRITE, MAP_SHARED, shared, 0),
           address != MAP_FAILED
         else { _exit(1) }
         mapping = UnsafeMutableRawBufferPointer(start: address, count: Int(status.st_size))
       }
-      return mapping!.baseAddress!
+      return mapping!.baseAddress! + offset
     }
   }
 }

@@ -4,13 +4,19 @@ import Foundation
 /// that libhdf5 parsing a hostile file can crash or loop without taking the run with it: either
 /// becomes one line and exit 65.
 ///
-/// The child's `H5Dread` writes each block into memory the two processes share, and the parent
-/// copies it out once; the pipes carry one short line per block.
+/// The child's `H5Dread` writes each block into memory the two processes share. A streamed
+/// pass's blocks live there (`takeBlockBuffer`), so they are read in place with no copy; rows
+/// asked for elsewhere (`readAll` into the caller's array) are copied out once. The pipes carry
+/// one short line per block.
 public final class HDF5ChildTableSource: TableSource, @unchecked Sendable {
   public let info: TableInfo
   public let preferredRowMultiple: Int
   private let child: HDF5ChildProcess
   private let lock = NSLock()
+  /// Shared block buffers no pass is using, for the next one.
+  private var spareBlockBuffers: [UnsafeMutableBufferPointer<Float>] = []
+  /// Where rows for a buffer outside the shared memory are read, then copied from.
+  private var scratch: UnsafeMutableRawBufferPointer?
 
   /// Starts `helper` (a command line that ends up in `HDF5ChildServer.serve`) on `path`.
   public init(path: String, name: String?, allowExternal: Bool, helper: [String]) throws {
@@ -32,9 +38,38 @@ public final class HDF5ChildTableSource: TableSource, @unchecked Sendable {
     defer { lock.unlock() }
     let bytes = buffer.count * MemoryLayout<Float>.stride
     let doing = "reading rows \(range.lowerBound)..<\(range.upperBound)"
-    try child.ensureMapping(bytes)
-    try child.send("R \(range.lowerBound) \(range.upperBound)", while: doing)
+    if let offset = child.sharedOffset(of: buffer.baseAddress!, bytes: bytes) {
+      try child.send("R \(range.lowerBound) \(range.upperBound) \(offset)", while: doing)
+      _ = try child.expect("O", while: doing)
+      return
+    }
+    if (scratch?.count ?? 0) < bytes { scratch = try child.sharedRegion(bytes: bytes) }
+    let offset = child.sharedOffset(of: scratch!.baseAddress!, bytes: bytes)!
+    try child.send("R \(range.lowerBound) \(range.upperBound) \(offset)", while: doing)
     _ = try child.expect("O", while: doing)
-    UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: child.mapping!.baseAddress!, byteCount: bytes)
+    UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: scratch!.baseAddress!, byteCount: bytes)
+  }
+
+  public func takeBlockBuffer(count: Int) -> UnsafeMutableBufferPointer<Float> {
+    lock.lock()
+    defer { lock.unlock() }
+    if let index = spareBlockBuffers.firstIndex(where: { $0.count >= count }) {
+      return spareBlockBuffers.remove(at: index)
+    }
+    // Ordinary memory if the shared memory cannot grow: readRows then copies, as for readAll.
+    guard let region = try? child.sharedRegion(bytes: count * MemoryLayout<Float>.stride) else {
+      return BlockBufferPool.take(count: count)
+    }
+    return region.bindMemory(to: Float.self)
+  }
+
+  public func giveBlockBuffer(_ buffer: UnsafeMutableBufferPointer<Float>) {
+    lock.lock()
+    defer { lock.unlock() }
+    guard child.sharedOffset(of: buffer.baseAddress!, bytes: buffer.count * MemoryLayout<Float>.stride) != nil else {
+      BlockBufferPool.give(buffer)
+      return
+    }
+    spareBlockBuffers.append(buffer)
   }
 }
