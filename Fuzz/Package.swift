@@ -3,7 +3,7 @@
 // only link with -sanitize=fuzzer (libFuzzer supplies main). Build and run with scripts/fuzz.
 import PackageDescription
 
-let fuzzers = ["FuzzNpyHeader", "FuzzSafetensorsHeader", "FuzzCompressedTable", "FuzzRawLayout"]
+let fuzzers = ["FuzzNpyHeader", "FuzzSafetensorsHeader", "FuzzCompressedTable", "FuzzRawLayout", "FuzzHDF5"]
 
 let package = Package(
   name: "embcompress-fuzz",

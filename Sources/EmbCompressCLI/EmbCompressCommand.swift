@@ -23,7 +23,9 @@ struct EmbCompressCommand: ParsableCommand {
   /// error, and a sysexits code. argument-parser's own errors (unknown option, missing or bad
   /// value) would otherwise print `Error: …` and a usage block.
   static func main() {
-    let arguments = Array(CommandLine.arguments.dropFirst())
+    // lookup's ids go around argument-parser, whose cost is quadratic in the arguments.
+    let split = PositionalIDs(Array(CommandLine.arguments.dropFirst()))
+    let arguments = split.remaining
     let subcommand = arguments.first.flatMap { SubcommandWord.names.contains($0) ? $0 : nil }
     do {
       guard !arguments.isEmpty else {
@@ -31,6 +33,10 @@ struct EmbCompressCommand: ParsableCommand {
       }
       try SubcommandWord.check(arguments)
       var command = try parseAsRoot(arguments)
+      if var lookup = command as? Lookup {
+        lookup.ids = split.ids + lookup.ids
+        command = lookup
+      }
       try GivenOptions.commandLine.refuseRepeats(subcommand: subcommand ?? "convert")
       try command.run()
     } catch {

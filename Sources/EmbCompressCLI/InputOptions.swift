@@ -50,7 +50,8 @@ struct InputOptions: ParsableArguments {
   func tables(in path: String) throws -> [String]? {
     let name = dataset ?? tensor
     guard allTables || name.map(TableCatalog.isPattern) == true else { return nil }
-    return try TableCatalog.names(in: path, format: format, matching: allTables ? nil : name)
+    return try TableCatalog.names(
+      in: path, format: format, matching: allTables ? nil : name, hdf5Helper: EmbCompressCommand.HDF5Serve.helper)
   }
 
   /// Refuses the options given that do not apply to `input`'s format (`--format`, or what

@@ -47,7 +47,7 @@ enum InterruptHandler {
         guard got == 1 else { return }
         let received = Int32(byte)
         DispatchQueue.global().asyncAfter(deadline: .now() + deadline) {
-          stop(signal: Cancellation.requestedSignal ?? received)
+          stop(signal: Cancellation.requestedSignal ?? received, late: true)
         }
       }
     }
@@ -72,16 +72,18 @@ enum InterruptHandler {
   }
 
   /// Ends the process for `signal`: once, from whichever path comes first (the main thread
-  /// unwinding, or the deadline); the other path waits here until the process is gone.
-  static func stop(signal: Int32) -> Never {
+  /// unwinding, or the deadline); the other path waits here until the process is gone. `late`
+  /// (the deadline's path) says so in the message: the work missed a check it should have had.
+  static func stop(signal: Int32, late: Bool = false) -> Never {
     guard let written = Cancellation.claimExit() else {
       while true { pause() }
     }
     TemporaryFileRegistry.shared.removeAllFiles()
+    let when = late ? " (the work did not stop within \(Int(deadline)) s)" : ""
     let what =
       written.isEmpty
-      ? "interrupted; nothing was written"
-      : "interrupted after \(written.joined(separator: " and ")) had been written whole"
+      ? "interrupted\(when); nothing was written"
+      : "interrupted\(when) after \(written.joined(separator: " and ")) had been written whole"
     // After a progress bar, start a line of our own.
     let line = (isatty(2) != 0 ? "\n" : "") + "embcompress: \(what)\n"
     _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }

@@ -7,9 +7,9 @@ extension EmbCompressCommand {
     static let configuration = CommandConfiguration(
       abstract: "Print the rebuilt rows of some ids from a .qr checkpoint.",
       discussion: """
-        Each id must lie in 0..<rows; one outside it is a usage error (exit 64) naming it. For many \
-        ids, pass them in a file (or - for standard input) with --ids-from: the argument parser's \
-        cost grows with the square of the number of arguments, the file's only linearly.
+        Each id must lie in 0..<rows; one outside it is a usage error (exit 64) naming it. Ids \
+        may also come from a file (or - for standard input) with --ids-from, after those given as \
+        arguments.
         """)
 
     @Argument(help: "The .qr checkpoint.")
@@ -18,9 +18,10 @@ extension EmbCompressCommand {
     @Option(help: ArgumentHelp("The table to read, in a .qr holding several.", valueName: "name"))
     var table: String?
 
-    // allUnrecognized, so a negative id reaches the range check (and its message) instead of
-    // being taken for an unknown option.
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The ids (rows) to rebuild, in the order to print them.", valueName: "id"))
+    // Whole numbers, negative ones too, never get here: main takes them out of the command line
+    // (`PositionalIDs`) and sets them after parsing. What is left (`1.5`) gets argument-parser's
+    // "invalid value" message, and `--help` after the ids still asks for help.
+    @Argument(help: ArgumentHelp("The ids (rows) to rebuild, in the order to print them.", valueName: "id"))
     var ids: [Int] = []
 
     @Option(help: ArgumentHelp("Read more ids from a file (- for standard input), separated by spaces, commas or newlines.", valueName: "file"))
@@ -29,8 +30,9 @@ extension EmbCompressCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
-    func validate() throws {
-      if ids.isEmpty && idsFrom == nil { throw ValidationError("give at least one id, or --ids-from FILE") }
+    // Not in validate(): that runs while parsing, before main has set the ids.
+    private func checkGiven() throws {
+      if ids.isEmpty && idsFrom == nil { throw UsageError("give at least one id, or --ids-from FILE", hint: UsageError.helpHint("lookup")) }
     }
 
     /// The ids on the command line, then those in `--ids-from`, parsed in one linear pass.
@@ -90,6 +92,7 @@ extension EmbCompressCommand {
     }
 
     func run() throws {
+      try checkGiven()
       let result = try reportingErrors {
         let ids = try allIDs()
         let table = try CompressedTable(contentsOf: checkpoint, table: self.table)

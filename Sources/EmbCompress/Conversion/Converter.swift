@@ -123,7 +123,9 @@ public enum Converter {
   ) throws -> (Checkpoint, ConversionReport) {
     let opened = try openTable(request.input, options: request.inputOptions)
     let info = opened.info
-    let counts = try request.counts.map { try IdCounts(path: $0.path, dataset: $0.dataset, rows: info.rows) }
+    let counts = try request.counts.map { try IdCounts(
+        path: $0.path, dataset: $0.dataset, rows: info.rows, allowExternal: request.inputOptions.allowExternal,
+        hdf5Helper: request.inputOptions.hdf5Helper) }
     let rule = try TableRule(
       rows: info.rows, dim: info.dim, scheme: request.scheme, operation: request.operation, sizing: request.sizing,
       concatDims: request.concatDims, terms: request.terms, projectionRank: request.projectionRank,

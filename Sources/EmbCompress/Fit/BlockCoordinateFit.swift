@@ -21,6 +21,13 @@ struct BlockCoordinateFit {
   /// Refines `tables` (add: one term; mult: any number) in place toward `target`
   /// (`rows × width`, row-major).
   ///
+  /// A sweep over a large table takes seconds, and a weighted or multi-term fit many sweeps,
+  /// all in memory with no block read between them: a stop request (`Cancellation`) is checked
+  /// before each sweep and each partition's update, so SIGINT ends the fit at once rather
+  /// than by the signal handler's deadline.
+  ///
+  /// - Throws: `Interrupted`, with `tables` part-way refined.
+  ///
   /// - Parameters:
   ///   - weights: one per row (≥ 0), or nil for all 1.
   ///   - totalSquares: Σᵢ wᵢ‖Eᵢ‖², the floor of the convergence rule.
@@ -28,7 +35,7 @@ struct BlockCoordinateFit {
     target: UnsafeBufferPointer<Float>, rows: Int, width: Int, tables: TermTables, weights: UnsafePointer<Double>?,
     totalSquares: Double, options: FitOptions, workers: ColumnWorkers, phase: String,
     progress: (@Sendable (FitProgress) -> Void)?
-  ) {
+  ) throws {
     let layouts = tables.layouts
     let additive: Int32 = layouts[0].operation == .add ? 1 : 0
     let residual = DoubleBuffer(count: rows * width)
@@ -69,10 +76,12 @@ struct BlockCoordinateFit {
     let all = UncheckedSendable(pointers.flatMap { $0 })
     let jointScratch = UncheckedSendable((normal, right))
     while iterations < options.maxIterations {
+      try Cancellation.check()
       iterations += 1
       if joint {
         let (d, m) = (divisors[0], moduli[0])
         for j in 0..<k {
+          try Cancellation.check()
           workers.run { range in
             let (residual, _, _, errors, weights) = shared.value
             let (normal, right) = jointScratch.value
@@ -85,6 +94,7 @@ struct BlockCoordinateFit {
         for t in layouts.indices {
           let (k, d, m, p) = (layouts[t].partitions.count, divisors[t], moduli[t], UncheckedSendable(pointers[t]))
           for j in 0..<k {
+            try Cancellation.check()
             workers.run { range in
               let (residual, numerator, denominator, errors, weights) = shared.value
               ck_rule_block_update(

@@ -47,9 +47,9 @@ enum TermFitter {
     }
     var starts = [TermTables(startTables!)]
     if layout.operation == .mult && layouts.count > 1 { starts += randomStarts(layouts, options: options) }
-    let refined = target.withUnsafeBufferPointer { target in
-      weights.withUnsafeBufferPointer { weights in
-        bestPerColumn(
+    let refined = try target.withUnsafeBufferPointer { target in
+      try weights.withUnsafeBufferPointer { weights in
+        try bestPerColumn(
           starts, target: target, rows: rows, width: width, weights: weights.baseAddress!, totalSquares: totalSquares,
           options: options, workers: workers, phase: layout.operation == .add ? "weighted backfitting" : "weighted als",
           progress: progress)
@@ -79,13 +79,13 @@ enum TermFitter {
     _ starts: [TermTables], target: UnsafeBufferPointer<Float>, rows: Int, width: Int, weights: UnsafePointer<Double>?,
     totalSquares: Double, options: FitOptions, workers: ColumnWorkers, phase: String,
     progress: (@Sendable (FitProgress) -> Void)?
-  ) -> (tables: TermTables, squaredError: Double, iterations: Int, converged: Bool) {
+  ) throws -> (tables: TermTables, squaredError: Double, iterations: Int, converged: Bool) {
     var best = starts[0]
     var bestErrors: [Double] = []
     var iterations = 0
     var converged = true
     for (index, tables) in starts.enumerated() {
-      let refined = BlockCoordinateFit(
+      let refined = try BlockCoordinateFit(
         target: target, rows: rows, width: width, tables: tables, weights: weights, totalSquares: totalSquares,
         options: options, workers: workers, phase: phase, progress: progress)
       iterations += refined.iterations
@@ -120,8 +120,8 @@ enum TermFitter {
           tables: tables.tables, squaredError: errors.reduce(0, +), iterations: 1, converged: true, methods: ["grid-svd"])
       }
       // The missing cells of the partial last row were taken as 0; ALS sweeps respect them.
-      let refined = target.withUnsafeBufferPointer {
-        bestPerColumn(
+      let refined = try target.withUnsafeBufferPointer {
+        try bestPerColumn(
           [tables] + randomStarts(layouts, options: options), target: $0, rows: rows, width: width, weights: nil,
           totalSquares: totalSquares, options: options, workers: workers, phase: "als", progress: progress)
       }
@@ -132,8 +132,8 @@ enum TermFitter {
     }
     // No grid (crt, ≥ 3 partitions): greedy deflation, then seeded random starts; best per column.
     let starts = [try deflationStart(target: target, rows: rows, width: width, layouts: layouts, options: options)]
-    let refined = target.withUnsafeBufferPointer {
-      bestPerColumn(
+    let refined = try target.withUnsafeBufferPointer {
+      try bestPerColumn(
         starts + randomStarts(layouts, options: options), target: $0, rows: rows, width: width, weights: nil,
         totalSquares: totalSquares, options: options, workers: workers, phase: "cp als", progress: progress)
     }

@@ -1,4 +1,3 @@
-import CHDF5
 import Foundation
 
 /// One non-negative weight per id, read from `--counts`: how often each row is looked up.
@@ -34,7 +33,9 @@ public struct IdCounts: Sendable, Equatable {
   }
 
   /// Reads the counts in `path`; `dataset` names the HDF5 dataset, and is refused for other files.
-  public init(path: String, dataset: String? = nil, rows: Int) throws {
+  /// HDF5 counts are read as tables are: by the child reader `hdf5Helper` when given (see
+  /// `TableOpenOptions`), and with data in other files refused unless `allowExternal`.
+  public init(path: String, dataset: String? = nil, rows: Int, allowExternal: Bool = false, hdf5Helper: [String]? = nil) throws {
     // Refuses a missing file, a directory or a FIFO (whose open() would block) before reading.
     try RegularFile.check(path)
     let prefix = try FilePrefix.read(path, count: 8)
@@ -43,7 +44,7 @@ public struct IdCounts: Sendable, Equatable {
       if dataset != nil { throw EmbCompressError.invalidOption(path: path, detail: "--counts-dataset applies to HDF5 counts, not .npy") }
       values = try Self.npy(path)
     } else if prefix.starts(with: [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]) {
-      values = try Self.hdf5(path, dataset: dataset)
+      values = try Self.hdf5(path, dataset: dataset, allowExternal: allowExternal, helper: hdf5Helper)
     } else {
       if dataset != nil { throw EmbCompressError.invalidOption(path: path, detail: "--counts-dataset applies to HDF5 counts, not text") }
       values = try Self.text(path)
@@ -127,37 +128,15 @@ public struct IdCounts: Sendable, Equatable {
     return values
   }
 
-  private static func hdf5(_ path: String, dataset: String?) throws -> [Double] {
-    HDF5Library.prepare()
+  /// HDF5 counts go through the child reader when there is one, like tables: a hostile
+  /// counts file may crash or hang libhdf5 as well.
+  private static func hdf5(_ path: String, dataset: String?, allowExternal: Bool, helper: [String]?) throws -> [Double] {
     guard let dataset else {
       throw EmbCompressError.invalidOption(path: path, detail: "HDF5 counts need --counts-dataset to name the 1-D dataset")
     }
-    let file = H5Fopen(path, chdf5_acc_rdonly(), chdf5_default())
-    guard file >= 0 else { throw EmbCompressError.malformed(path: path, detail: "HDF5 cannot open it: \(HDF5Library.lastError(or: "cannot open"))") }
-    defer { H5Fclose(file) }
-    let id = H5Dopen2(file, dataset, chdf5_default())
-    guard id >= 0 else {
-      throw EmbCompressError.tableNotFound(path: path, name: dataset, candidates: [])
+    if let helper {
+      return try HDF5ChildProcess.values(path: path, dataset: dataset, allowExternal: allowExternal, helper: helper)
     }
-    defer { H5Dclose(id) }
-    let described = try HDF5Dataset(id: id, path: dataset)
-    guard described.shape.count == 1 else {
-      throw EmbCompressError.malformed(path: path, detail: "counts dataset \(UntrustedText.quoted(dataset)) has shape \(described.shape), not 1-D")
-    }
-    guard described.typeClass == "integer" || described.typeClass == "float" else {
-      throw EmbCompressError.unsupportedElementType(path: path, detail: "counts dataset \(UntrustedText.quoted(dataset)) holds \(described.typeClass) values")
-    }
-    // A declared length is not a stored one: refuse what the file cannot hold before allocating.
-    let stored = Int(clamping: H5Dget_storage_size(id))
-    let count = described.shape[0]
-    guard count <= max(stored, 0) || count == 0 else {
-      throw EmbCompressError.truncated(path: path, detail: "counts dataset declares \(count) values but stores \(stored) bytes")
-    }
-    var values = [Double](repeating: 0, count: count)
-    let status = values.withUnsafeMutableBytes { H5Dread(id, chdf5_native_double(), chdf5_s_all(), chdf5_s_all(), chdf5_default(), $0.baseAddress) }
-    guard status >= 0 else {
-      throw EmbCompressError.readFailed(path: path, detail: HDF5Library.lastError(or: "cannot read the counts"))
-    }
-    return values
+    return try HDF5Values.read(path: path, dataset: dataset, allowExternal: allowExternal)
   }
 }

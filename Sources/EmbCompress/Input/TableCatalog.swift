@@ -1,4 +1,3 @@
-import CHDF5
 import Foundation
 
 #if canImport(Glibc)
@@ -16,9 +15,14 @@ public enum TableCatalog {
   /// The names of the 2-D float tables in `path` matching `pattern` (`fnmatch`, where `*` also
   /// crosses `.` and `/`), or all of them without one; in file order.
   ///
+  /// An HDF5 file is listed by the child reader `hdf5Helper` (see `TableOpenOptions`), or, when
+  /// it is nil, in this process.
+  ///
   /// - Throws: `.invalidOption` for a format that holds one array (`.npy`, raw); the file's
   ///   reading errors; `.noTableFound` when nothing matches, listing what is there.
-  public static func names(in path: String, format: TableFormat? = nil, matching pattern: String? = nil) throws -> [String] {
+  public static func names(
+    in path: String, format: TableFormat? = nil, matching pattern: String? = nil, hdf5Helper: [String]? = nil
+  ) throws -> [String] {
     let format = try format ?? detectFormat(path)
     let all: [String]
     switch format {
@@ -28,19 +32,12 @@ public enum TableCatalog {
       all = header.tensors.filter { $0.shape.count == 2 && $0.dtype.elementType != nil }
         .sorted { $0.span.lowerBound < $1.span.lowerBound }.map(\.name)
     case .hdf5:
-      HDF5Library.prepare()
-      try RegularFile.check(path)
-      try HDF5TableSource.checkSignature(path: path)
-      // Listing follows no external link (the access list refuses them).
-      let access = chdf5_dataset_access(1)
-      guard access >= 0 else { throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "HDF5 cannot start")) }
-      defer { H5Pclose(access) }
-      let file = H5Fopen(path, chdf5_acc_rdonly(), chdf5_default())
-      guard file >= 0 else {
-        throw EmbCompressError.malformed(path: path, detail: "HDF5 cannot open it: \(HDF5Library.lastError(or: "cannot open"))")
+      // A hostile file may crash or hang libhdf5 while it is listed, as while it is read.
+      if let hdf5Helper {
+        all = try HDF5ChildProcess.tableNames(path: path, helper: hdf5Helper)
+      } else {
+        all = try HDF5TableSource.tableNames(path: path)
       }
-      defer { H5Fclose(file) }
-      all = try HDF5TableSource.datasets(in: file, path: path, access: access).filter(\.isTable).map(\.path)
     case .npy, .raw:
       throw EmbCompressError.invalidOption(path: path, detail: "holds one table; several tables come from a safetensors or HDF5 file")
     }

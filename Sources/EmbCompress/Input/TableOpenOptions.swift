@@ -16,6 +16,7 @@ public struct TableOpenOptions: Sendable, Equatable {
   public var allowExternal = false
   /// The command line of an HDF5 reader to run as a child process (`HDF5ChildServer`), so that
   /// a libhdf5 crash or hang on a hostile file becomes an error; nil reads HDF5 in-process.
+  /// Conversions and evaluations read HDF5 counts with it too, and with `allowExternal`.
   public var hdf5Helper: [String]?
 
   public init(

@@ -40,8 +40,8 @@ extension TableSource {
       BlockSizing.rowsPerBlock(dim: info.dim, maxBytes: maxBlockBytes, multiple: preferredRowMultiple))
     guard blockRows > 0 else { return }
     let slots = readAhead ? 2 : 1
-    let buffer = BlockBufferPool.take(count: slots * blockRows * info.dim)
-    defer { BlockBufferPool.give(buffer) }
+    let buffer = takeBlockBuffer(count: slots * blockRows * info.dim)
+    defer { giveBlockBuffer(buffer) }
     try BlockReader.run(source: self, blockRows: blockRows, readAhead: readAhead, slots: slots) { block, slot in
       let start = (slot * blockRows) * info.dim
       return UnsafeMutableBufferPointer(rebasing: buffer[start..<(start + block.count * info.dim)])

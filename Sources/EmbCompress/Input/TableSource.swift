@@ -13,8 +13,19 @@ public protocol TableSource: AnyObject {
 
   /// Reads the rows in `range` as `Float`, row-major, into `buffer` (`range.count × dim` values).
   func readRows(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws
+
+  /// A buffer of at least `count` values for a streamed pass's blocks, given back with
+  /// `giveBlockBuffer` when the pass ends. The default is ordinary memory; the HDF5 child
+  /// reader gives memory it shares with its child, which then reads straight into it.
+  func takeBlockBuffer(count: Int) -> UnsafeMutableBufferPointer<Float>
+
+  func giveBlockBuffer(_ buffer: UnsafeMutableBufferPointer<Float>)
 }
 
 extension TableSource {
   public var preferredRowMultiple: Int { 1 }
+
+  public func takeBlockBuffer(count: Int) -> UnsafeMutableBufferPointer<Float> { BlockBufferPool.take(count: count) }
+
+  public func giveBlockBuffer(_ buffer: UnsafeMutableBufferPointer<Float>) { BlockBufferPool.give(buffer) }
 }

@@ -125,6 +125,78 @@ import Testing
     #expect(stderr.split(separator: "\n").count == 1 && stderr.contains("libhdf5 crashed (SIGSEGV)"), "\(stderr)")
   }
 
+  /// Runs `arguments` in a fresh folder and checks the run failed cleanly: a libhdf5 crash
+  /// contained by the child reader, one line, exit 65, nothing left behind.
+  private func contained(_ arguments: [String], while doing: String) throws {
+    let directory = try TemporaryDirectory()
+    let result = try BoundedRun.run(arguments, seconds: 90, currentDirectory: directory.path)
+    #expect(!result.timedOut && !result.signalled, "\(arguments): \(result.stderr)")
+    #expect(result.status == 65, "\(arguments): exit \(result.status): \(result.stderr)")
+    #expect(result.errorLines.count == 1, "\(arguments): \(result.stderr)")
+    #expect(result.stderr.hasPrefix("embcompress: ") && result.stderr.contains("libhdf5 crashed (SIGSEGV) while \(doing)"), "\(result.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+  }
+
+  @Test func aLibhdf5CrashWhileListingTablesIsOneLineAndExit65() throws {
+    // The listing behind --all-tables and --dataset globs runs in the child reader too.
+    let file = HostileFiles.path("heap_address.h5")
+    try contained([file, "out.qr", "--all-tables", "--quiet"], while: "listing its datasets")
+    try contained([file, "out.qr", "--dataset", "/t*", "--quiet"], while: "listing its datasets")
+    // The file really crashes libhdf5: read in this process (the switch applies to listings
+    // too), the run dies of the signal.
+    let scratch = try TemporaryDirectory()
+    let inProcess = try BoundedRun.run(
+      [file, "out.qr", "--all-tables", "--quiet"], seconds: 90, currentDirectory: scratch.path,
+      environment: ["EMBCOMPRESS_HDF5_CHILD": "0", "SWIFT_BACKTRACE": "enable=no"])
+    #expect(inProcess.signalled && inProcess.status == SIGSEGV, "exit \(inProcess.status): \(inProcess.stderr)")
+  }
+
+  @Test func aLibhdf5CrashWhileReadingHDF5CountsIsOneLineAndExit65() throws {
+    let table = BoundedRun.repository + "/fixtures/h5/contiguous_f32.h5"
+    // Crashes as libhdf5 opens the file.
+    try contained(
+      [table, "out.qr", "--counts", HostileFiles.path("heap_address.h5"), "--counts-dataset", "/table", "--quiet"],
+      while: "opening the counts")
+    // Opens, then crashes as libhdf5 reads the values (a virtual dataset that maps itself).
+    try contained(
+      [table, "out.qr", "--counts", HostileFiles.path("self_mapped_counts.h5"), "--counts-dataset", "/counts", "--allow-external", "--quiet"],
+      while: "reading the counts")
+    let scratch = try TemporaryDirectory()
+    let inProcess = try BoundedRun.run(
+      [table, "out.qr", "--counts", HostileFiles.path("self_mapped_counts.h5"), "--counts-dataset", "/counts", "--allow-external", "--quiet"],
+      seconds: 90, currentDirectory: scratch.path, environment: ["EMBCOMPRESS_HDF5_CHILD": "0", "SWIFT_BACKTRACE": "enable=no"])
+    #expect(inProcess.signalled, "exit \(inProcess.status): \(inProcess.stderr)")
+  }
+
+  @Test(arguments: ["regress-counts-type-6084cb59.h5", "regress-counts-type-9bc4ecdb.h5"])
+  func countsOfAMalformedIntegerTypeAreRefusedBeforeLibhdf5ConvertsThem(_ name: String) throws {
+    // FuzzHDF5 inputs (mutants of its counts.h5 seed) whose integer type has more bits than
+    // bytes: libhdf5 1.10.8 overran its stack (SIGABRT) or died of SIGBUS converting them. They
+    // are refused before the read, so even in-process (EMBCOMPRESS_HDF5_CHILD=0) nothing crashes.
+    let table = BoundedRun.repository + "/fixtures/h5/contiguous_f32.h5"
+    let counts = BoundedRun.repository + "/Fuzz/Corpus/FuzzHDF5/" + name
+    for child in ["1", "0"] {
+      let directory = try TemporaryDirectory()
+      let result = try BoundedRun.run(
+        [table, "out.qr", "--counts", counts, "--counts-dataset", "/counts", "--quiet"], seconds: 90,
+        currentDirectory: directory.path, environment: ["EMBCOMPRESS_HDF5_CHILD": child, "SWIFT_BACKTRACE": "enable=no"])
+      #expect(result.status == 65 && !result.signalled, "child \(child): exit \(result.status): \(result.stderr)")
+      #expect(result.errorLines.count == 1 && result.stderr.contains("malformed number type"), "\(result.stderr)")
+      #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+  }
+
+  @Test func hdf5CountsInOtherFilesAreRefusedWithoutAllowExternal() throws {
+    let table = BoundedRun.repository + "/fixtures/h5/contiguous_f32.h5"
+    let directory = try TemporaryDirectory()
+    let result = try BoundedRun.run(
+      [table, "out.qr", "--counts", HostileFiles.path("self_mapped_counts.h5"), "--counts-dataset", "/counts", "--quiet"],
+      seconds: 90, currentDirectory: directory.path)
+    #expect(result.status == 64, "\(result.stderr)")
+    #expect(result.errorLines.count == 1 && result.stderr.contains("virtual dataset"), "\(result.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+  }
+
   @Test func anNpyTruncatedWhileReadIsAnIOErrorNotSIGBUS() throws {
     let directory = try TemporaryDirectory()
     let path = directory.file("t.npy")

@@ -62,4 +62,43 @@ import Testing
     #expect(status == 130)
     #expect(Set(try FileManager.default.contentsOfDirectory(atPath: directory.path)) == before)
   }
+
+  @Test func signalDuringAWeightedMultiTermFitStopsAtASweepBoundary() throws {
+    // The weighted ALS sweeps run in memory, reading no block: before they checked for a stop
+    // request, the handler's 2 s deadline ended the run, saying the work had not stopped.
+    let directory = try TemporaryDirectory()
+    let input = directory.file("table.f32")
+    Self.writeSlowTable(input, rows: 100_000, dim: 32)
+    let counts = (0..<100_000).map { String(($0 * 7919) % 1000) }.joined(separator: "\n")
+    FileManager.default.createFile(atPath: directory.file("counts.txt"), contents: Data(counts.utf8))
+    let process = Process()
+    process.executableURL = CommandRunner.executable
+    process.arguments = [
+      input, directory.file("out.qr"), "--dim", "32", "--terms", "4", "--counts", directory.file("counts.txt"),
+      "--tolerance", "0", "--max-iterations", "100000", "--progress",
+    ]
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    // Every run ends within the bound, whatever happens below.
+    let killer = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    DispatchQueue.global().asyncAfter(deadline: .now() + 240, execute: killer)
+    defer { killer.cancel() }
+    // Progress lines name the phase; signal once the weighted sweeps have begun.
+    var stderr = ""
+    while process.isRunning, !stderr.contains("weighted als") {
+      let data = err.fileHandleForReading.availableData
+      if data.isEmpty { break }
+      stderr += String(decoding: data, as: UTF8.self)
+    }
+    #expect(stderr.contains("weighted als"), "\(stderr)")
+    kill(process.processIdentifier, SIGINT)
+    stderr += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationReason == .exit && process.terminationStatus == 130, "exit \(process.terminationStatus): \(stderr)")
+    let last = stderr.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
+    #expect(last == "embcompress: interrupted; nothing was written", "\(stderr.suffix(400))")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["counts.txt", "table.f32"])
+  }
 }

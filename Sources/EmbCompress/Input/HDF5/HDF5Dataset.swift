@@ -8,6 +8,10 @@ struct HDF5Dataset: Sendable {
   var element: (type: ElementType, order: ByteOrder)?
   /// HDF5's name for the type class, for messages about non-float data.
   var typeClass: String
+  /// For integer and float types: whether the type's bit fields lie inside its bytes. libhdf5
+  /// 1.10.8 trusts them when it converts, and overruns its stack on a type whose precision
+  /// exceeds its size (found by FuzzHDF5), so a type that fails this is never read.
+  var typeIsWellFormed = true
 
   /// Reads shape and type of the open dataset `id`.
   init(id: hid_t, path: String) throws {
@@ -27,6 +31,9 @@ struct HDF5Dataset: Sendable {
     let typeClass = H5Tget_class(type)
     self.typeClass = HDF5Dataset.name(of: typeClass)
     element = nil
+    if typeClass == H5T_INTEGER || typeClass == H5T_FLOAT {
+      typeIsWellFormed = HDF5Dataset.fieldsFit(type, isFloat: typeClass == H5T_FLOAT)
+    }
     if typeClass == H5T_FLOAT {
       let order: ByteOrder = H5Tget_order(type) == H5T_ORDER_BE ? .big : .little
       switch H5Tget_size(type) {
@@ -42,6 +49,21 @@ struct HDF5Dataset: Sendable {
   }
 
   var isTable: Bool { shape.count == 2 && element != nil }
+
+  /// Whether a number type's bits (precision from offset; for floats also the sign, exponent
+  /// and mantissa fields) lie inside its 1, 2, 4 or 8 bytes.
+  private static func fieldsFit(_ type: hid_t, isFloat: Bool) -> Bool {
+    let size = H5Tget_size(type)
+    guard [1, 2, 4, 8].contains(size) else { return false }
+    let bits = 8 * size
+    let precision = H5Tget_precision(type)
+    let offset = H5Tget_offset(type)
+    guard precision >= 1, offset >= 0, Int(offset) + precision <= bits else { return false }
+    guard isFloat else { return true }
+    var (spos, epos, esize, mpos, msize) = (0, 0, 0, 0, 0)
+    guard H5Tget_fields(type, &spos, &epos, &esize, &mpos, &msize) >= 0 else { return false }
+    return spos < bits && esize >= 1 && epos + esize <= bits && msize >= 1 && mpos + msize <= bits
+  }
 
   /// "path (rows×dim f32)", as candidates are listed in messages.
   var summary: String {

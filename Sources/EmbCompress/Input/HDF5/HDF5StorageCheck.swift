@@ -14,11 +14,12 @@ enum HDF5StorageCheck {
   /// - Throws: `.malformed` for data outside the file or not stored at all, or declared far
   ///   beyond the stored bytes; `.invalidOption` for external data without `allowExternal`.
   static func check(
-    dataset: hid_t, name: String, rows: Int, dim: Int, elementBytes: Int, fileSize: Int, allowExternal: Bool,
+    dataset: hid_t, name: String, shape: [Int], elementBytes: Int, fileSize: Int, allowExternal: Bool,
     path: String
   ) throws {
     let shown = UntrustedText.quoted(name)
-    let declared = rows * dim * elementBytes  // overflow-checked by the caller
+    let declared = shape.reduce(elementBytes, *)  // overflow-checked by the caller
+    let dims = shape.map(String.init).joined(separator: "×")
     let plist = H5Dget_create_plist(dataset)
     guard plist >= 0 else {
       throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "cannot read the layout of \(shown)"))
@@ -36,7 +37,7 @@ enum HDF5StorageCheck {
     let stored = Int(clamping: H5Dget_storage_size(dataset))
     guard stored > 0 else {
       throw EmbCompressError.malformed(
-        path: path, detail: "dataset \(shown) declares \(rows)×\(dim) but stores no data (only fill values)")
+        path: path, detail: "dataset \(shown) declares \(dims) but stores no data (only fill values)")
     }
     guard stored <= fileSize else {
       throw EmbCompressError.truncated(
@@ -46,7 +47,7 @@ enum HDF5StorageCheck {
     case H5D_CONTIGUOUS, H5D_COMPACT:
       guard stored >= declared else {
         throw EmbCompressError.truncated(
-          path: path, detail: "dataset \(shown) declares \(rows)×\(dim) (\(declared) bytes) but stores \(stored)")
+          path: path, detail: "dataset \(shown) declares \(dims) (\(declared) bytes) but stores \(stored)")
       }
       if layout == H5D_CONTIGUOUS {
         let offset = H5Dget_offset(dataset)
@@ -56,11 +57,12 @@ enum HDF5StorageCheck {
         }
       }
     case H5D_CHUNKED:
-      var chunk: [hsize_t] = [0, 0]
-      guard H5Pget_chunk(plist, 2, &chunk) == 2, chunk[0] > 0, chunk[1] > 0 else {
+      var chunk = [hsize_t](repeating: 0, count: shape.count)
+      guard H5Pget_chunk(plist, Int32(shape.count), &chunk) == shape.count, chunk.allSatisfy({ $0 > 0 }) else {
         throw EmbCompressError.malformed(path: path, detail: "dataset \(shown) has a malformed chunk shape")
       }
-      let expected = (UInt64(rows) + chunk[0] - 1) / chunk[0] * ((UInt64(dim) + chunk[1] - 1) / chunk[1])
+      // Chunks per dimension multiplied; at most the declared bytes, so no overflow.
+      let expected = zip(shape, chunk).reduce(UInt64(1)) { $0 * ((UInt64($1.0) + $1.1 - 1) / $1.1) }
       let space = H5Dget_space(dataset)
       guard space >= 0 else { throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "cannot read \(shown)")) }
       defer { H5Sclose(space) }
@@ -77,7 +79,7 @@ enum HDF5StorageCheck {
       guard bound.overflow || declared <= bound.partialValue else {
         throw EmbCompressError.malformed(
           path: path,
-          detail: "dataset \(shown) declares \(rows)×\(dim) (\(declared) bytes) but stores only \(stored)\(filtered ? ", beyond any compression ratio" : "")")
+          detail: "dataset \(shown) declares \(dims) (\(declared) bytes) but stores only \(stored)\(filtered ? ", beyond any compression ratio" : "")")
       }
     default:
       throw EmbCompressError.malformed(path: path, detail: "dataset \(shown) has an unknown storage layout")

@@ -71,6 +71,10 @@ public final class HDF5TableSource: TableSource {
         }
         chosen = only
       }
+      guard chosen.typeIsWellFormed else {
+        throw EmbCompressError.malformed(
+          path: path, detail: "dataset \(UntrustedText.quoted(chosen.path)) has a malformed number type (its bits lie outside its bytes)")
+      }
       guard let element = chosen.element else {
         throw EmbCompressError.unsupportedElementType(
           path: path, detail: "dataset \(UntrustedText.quoted(chosen.path)) holds \(chosen.typeClass) values; a table must be floating point")
@@ -99,7 +103,7 @@ public final class HDF5TableSource: TableSource {
         H5Fclose(holder)
       }
       try HDF5StorageCheck.check(
-        dataset: opened, name: chosen.path, rows: chosen.shape[0], dim: chosen.shape[1],
+        dataset: opened, name: chosen.path, shape: chosen.shape,
         elementBytes: element.type.byteSize, fileSize: holderSize, allowExternal: allowExternal, path: path)
       space = H5Dget_space(opened)
       guard space >= 0 else {
@@ -148,6 +152,27 @@ public final class HDF5TableSource: TableSource {
       throw EmbCompressError.malformed(
         path: info.path,
         detail: "cannot read rows \(first)..<\(range.upperBound) of \(UntrustedText.quoted(info.name ?? "the dataset")): \(HDF5Library.lastError(or: "H5Dread failed"))")
+    }
+  }
+
+  /// The paths of the 2-D float datasets in `path`, in name order, read in this process; the
+  /// listing behind `--all-tables` and `--dataset` globs. It follows no external link.
+  static func tableNames(path: String) throws -> [String] {
+    HDF5Library.prepare()
+    try RegularFile.check(path)
+    try checkSignature(path: path)
+    let access = chdf5_dataset_access(1)
+    guard access >= 0 else { throw EmbCompressError.malformed(path: path, detail: HDF5Library.lastError(or: "HDF5 cannot start")) }
+    defer { H5Pclose(access) }
+    let file = H5Fopen(path, chdf5_acc_rdonly(), chdf5_default())
+    guard file >= 0 else {
+      throw EmbCompressError.malformed(path: path, detail: "HDF5 cannot open it: \(HDF5Library.lastError(or: "cannot open"))")
+    }
+    defer { H5Fclose(file) }
+    do {
+      return try datasets(in: file, path: path, access: access).filter(\.isTable).map(\.path)
+    } catch let failure as HDF5Failure {
+      throw EmbCompressError.malformed(path: path, detail: failure.message)
     }
   }
 
