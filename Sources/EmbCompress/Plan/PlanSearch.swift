@@ -32,19 +32,30 @@ public enum PlanSearch {
     let started = Date()
     try request.validate()
     let outputs = [request.reportPath, request.htmlPath].compactMap { $0 }
-    try ReportOutputs.check(outputs, inputs: [request.input], replacing: request.replaceExisting)
+    let inputs = [request.input] + (request.counts.map { [$0.path] } ?? [])
+    try ReportOutputs.check(outputs, inputs: inputs, replacing: request.replaceExisting)
+    try ReportOutputs.probe(outputs)
 
     let opened = try openTable(request.input, options: request.inputOptions)
     let info = opened.info
+    // With counts every fit is weighted by the floored counts and measured by the counts as
+    // given, as `convert --counts` fits and reports; the goal judges the weighted error.
+    let counts = try request.counts.map { try IdCounts(path: $0.path, dataset: $0.dataset, rows: info.rows) }
+    var weighting: Weighting?
+    if let asked = request.counts, let counts {
+      weighting = Weighting(
+        weights: counts.weights(floor: asked.floor), counts: counts.values, arguments: Self.countsArguments(asked))
+    }
     var goal = request.goal
+    goal.weighted = weighting != nil
     if let ratio = request.ratio { goal.budget = max(1, Int(Double(info.bytes) / ratio)) }
     let float32Bytes = info.count * 4
     let fit = request.fit
 
-    progress?(Converter.Progress(phase: "plan: read", rowsDone: 0, rowsTotal: 1))
+    progress?(step("plan: read", 0, 1))
     let table: any TableSource =
       float32Bytes <= fit.memoryBudget ? try HeldTable(reading: opened, maxBlockBytes: fit.maxBlockBytes) : opened
-    var search = Search(table: table, fit: fit, inputBytes: info.bytes)
+    var search = Search(table: table, fit: fit, inputBytes: info.bytes, weighting: weighting)
 
     // One conversion's worth of work, measured: it sets the default time limit.
     let reference = CandidateRule(scheme: .qr, operation: .mult, moduli: [4])
@@ -56,7 +67,7 @@ public enum PlanSearch {
     let deadline = started.addingTimeInterval(limit)
     func late() -> Bool { Date() >= deadline }
 
-    progress?(Converter.Progress(phase: "plan: structure", rowsDone: 0, rowsTotal: 1))
+    progress?(step("plan: structure", 0, 1))
     let profiles = try LagProfile.measure(table, maxLag: 2 * PeriodicStructure.largestPeriod + 1, seed: fit.seed)
     let structure = profiles.flatMap(PeriodicStructure.strongest)
     let found = structure.flatMap { $0.periods.isEmpty ? nil : $0 }
@@ -75,10 +86,10 @@ public enum PlanSearch {
     // So are the layouts `convert --ratio` makes at the budget: the pick must beat every one.
     let essential = Set(CandidateSpace.structureRules(rows: info.rows, structure: found, screenedPeriods: []) + budgetRules)
     var notTried: [PlanReport.Skipped] = []
-    let screen = SampleScreen(source: table, fit: fit)
+    let screen = SampleScreen(source: table, fit: fit, weights: weighting?.weights, counts: weighting?.counts)
     for (index, rule) in rules.enumerated() where search.candidates[rule] == nil {
       try Cancellation.check()
-      progress?(Converter.Progress(phase: "plan: screen", rowsDone: index, rowsTotal: rules.count))
+      progress?(step("plan: screen", index, rules.count))
       if late() && !essential.contains(rule) {
         notTried.append(PlanReport.Skipped(argv: rule.argv, reason: "not screened: the time limit (\(seconds(limit))) was reached"))
         continue
@@ -86,15 +97,22 @@ public enum PlanSearch {
       if screen.sampleRows(for: rule) == nil {
         try search.exact(rule)
       } else if let estimate = try screen.estimate(rule) {
-        search.add(rule, error: estimate, estimated: true, seconds: 0)
+        search.add(
+          rule, error: estimate.relativeFrobenius, weighted: estimate.weightedRelativeFrobenius, estimated: true, seconds: 0)
+      } else if essential.contains(rule) {
+        // Its sample carries no counts to measure by; what the search is for is fitted anyway.
+        try search.exact(rule)
+      } else {
+        notTried.append(PlanReport.Skipped(argv: rule.argv, reason: "not screened: its sample holds no counted id"))
       }
     }
 
     // What `convert --ratio` would make at the budget, for every scheme and operation: exactly,
     // whatever the limit, so the pick is never worse than any of them. (Budget rules are made
     // from valid layouts; those the screen did not reach are fitted here too.)
-    for rule in budgetRules where search.candidates[rule]?.estimated ?? true {
-      progress?(Converter.Progress(phase: "plan: fit", rowsDone: 0, rowsTotal: 1))
+    let budgetFits = budgetRules.filter { search.candidates[$0]?.estimated ?? true }
+    for (index, rule) in budgetFits.enumerated() {
+      progress?(step("plan: fit", index, budgetFits.count))
       try search.exact(rule)
     }
     // Exact fits where the recommendation rests.
@@ -102,7 +120,10 @@ public enum PlanSearch {
     while true {
       let optimistic = search.all.map { candidate -> PlanCandidate in
         var c = candidate
-        if c.estimated { c.relativeFrobenius *= estimateMargin }
+        if c.estimated {
+          c.relativeFrobenius *= estimateMargin
+          c.weightedRelativeFrobenius = c.weightedRelativeFrobenius.map { $0 * estimateMargin }
+        }
         return c
       }
       guard let pick = goal.pick(optimistic, inputFloat32Bytes: float32Bytes), pick.estimated else { break }
@@ -112,10 +133,11 @@ public enum PlanSearch {
         break
       }
       exactTotal += 1
-      progress?(Converter.Progress(phase: "plan: fit", rowsDone: exactTotal - 1, rowsTotal: exactTotal))
+      progress?(step("plan: fit", exactTotal - 1, exactTotal))
       try search.exact(pick.rule)
     }
     // Then the rest of the frontier, smallest first, while there is time.
+    var frontierFits = 0
     while let next = Frontier.of(search.all).first(where: \.estimated) {
       if late() {
         for point in Frontier.of(search.all) where point.estimated {
@@ -123,23 +145,26 @@ public enum PlanSearch {
         }
         break
       }
-      progress?(Converter.Progress(phase: "plan: frontier", rowsDone: 0, rowsTotal: 1))
+      let left = Frontier.of(search.all).filter(\.estimated).count
+      progress?(step("plan: frontier", frontierFits, frontierFits + left))
+      frontierFits += 1
       try search.exact(next.rule)
     }
 
     let exact = search.all.filter { !$0.estimated }
     let recommended = goal.pick(exact, inputFloat32Bytes: float32Bytes)
     let frontier = Frontier.of(search.all)
-    progress?(Converter.Progress(phase: "plan: baselines", rowsDone: 0, rowsTotal: 1))
+    progress?(step("plan: baselines", 0, 1))
     let baselines = try PlanBaselines.measure(
       table, sizes: frontier.map(\.bytes) + (recommended.map { [$0.bytes] } ?? []), hashBytes: recommended?.bytes,
-      fit: fit)
+      counts: weighting?.counts, fit: fit)
 
     let fitArguments = Self.fitArguments(fit)
     var report = PlanReport(
       input: info, goal: goal,
+      counts: request.counts.map { PlanReport.Counts(path: $0.path, dataset: $0.dataset, floor: $0.floor) },
       structure: found.map { PlanReport.Structure(periods: $0.periods, seenIn: $0.transform.rawValue, strength: $0.strength) },
-      candidates: search.all.sorted { ($0.bytes, $0.relativeFrobenius) < ($1.bytes, $1.relativeFrobenius) },
+      candidates: search.all.sorted { ($0.bytes, $0.objective) < ($1.bytes, $1.objective) },
       frontier: frontier, baselines: baselines, recommended: recommended, command: nil, verdict: "",
       notTried: notTried, secondsLimit: limit, oneConversionSeconds: oneConversion, seconds: 0,
       fitArguments: fitArguments)
@@ -164,42 +189,72 @@ public enum PlanSearch {
     return report
   }
 
+  /// The counts of a weighted plan: what the fits weigh by, what they are measured by, and the
+  /// `convert` options that say so.
+  struct Weighting {
+    /// Floored (`IdCounts.weights(floor:)`): the fit's weights, as `convert --counts` fits.
+    var weights: [Double]
+    /// As given: what the weighted error is measured by, as the report's `weighted` section.
+    var counts: [Double]
+    /// `--counts FILE`, with `--counts-dataset` and `--counts-floor` when they were given.
+    var arguments: [String]
+  }
+
   /// The fitting and the candidates found so far.
   struct Search {
     let table: any TableSource
     let fit: FitOptions
     let inputBytes: Int
+    let weighting: Weighting?
     private(set) var candidates: [CandidateRule: PlanCandidate] = [:]
     /// In the order they were added, for a stable report.
     private var order: [CandidateRule] = []
 
-    init(table: any TableSource, fit: FitOptions, inputBytes: Int) {
+    init(table: any TableSource, fit: FitOptions, inputBytes: Int, weighting: Weighting? = nil) {
       self.table = table
       self.fit = fit
       self.inputBytes = inputBytes
+      self.weighting = weighting
     }
 
     var all: [PlanCandidate] { order.compactMap { candidates[$0] } }
 
-    mutating func add(_ rule: CandidateRule, error: Double, estimated: Bool, seconds: Double) {
+    mutating func add(_ rule: CandidateRule, error: Double, weighted: Double?, estimated: Bool, seconds: Double) {
       guard let bytes = try? rule.bytes(rows: table.info.rows, dim: table.info.dim) else { return }
       if candidates[rule] == nil { order.append(rule) }
       candidates[rule] = PlanCandidate(
         rule: rule, bytes: bytes, ratio: Double(inputBytes) / Double(bytes), relativeFrobenius: error,
-        estimated: estimated, seconds: seconds)
+        weightedRelativeFrobenius: weighted, estimated: estimated, seconds: seconds,
+        countsArguments: weighting?.arguments ?? [])
     }
 
-    /// Fits `rule` to the whole table with the plan's options and measures the stored tables
-    /// against every row, as `convert` and its report do.
+    /// Fits `rule` to the whole table with the plan's options (and weights) and measures the
+    /// stored tables against every row, as `convert` and its report do.
     mutating func exact(_ rule: CandidateRule) throws {
       let started = Date()
-      let fitted = try RuleFitter.fit(table, rule: try rule.rule(rows: table.info.rows, dim: table.info.dim), options: fit)
+      let fitted = try RuleFitter.fit(
+        table, rule: try rule.rule(rows: table.info.rows, dim: table.info.dim), weights: weighting?.weights, options: fit)
       let errors = try ReconstructionEvaluator.measure(
-        table, against: fitted.tables.rounded(to: .f32), threads: fit.threads, maxBlockBytes: fit.maxBlockBytes)
+        table, against: fitted.tables.rounded(to: .f32), counts: weighting?.counts, threads: fit.threads,
+        maxBlockBytes: fit.maxBlockBytes, memoryBudget: fit.memoryBudget)
       add(
-        rule, error: errors.error.relativeFrobenius,
+        rule, error: errors.error.relativeFrobenius, weighted: errors.weighted?.relativeFrobenius,
         estimated: false, seconds: Date().timeIntervalSince(started))
     }
+  }
+
+  /// The `convert` options that weight a fit as `counts` asks: the floor only when it is not
+  /// the default, so the argv stays short.
+  static func countsArguments(_ counts: CountsRequest) -> [String] {
+    var words = ["--counts", counts.path]
+    if let dataset = counts.dataset { words += ["--counts-dataset", dataset] }
+    if counts.floor != IdCounts.defaultFloor { words += ["--counts-floor", String(counts.floor)] }
+    return words
+  }
+
+  /// A progress step counted in candidates (fits or screens), not rows.
+  static func step(_ phase: String, _ done: Int, _ total: Int) -> Converter.Progress {
+    Converter.Progress(phase: phase, rowsDone: done, rowsTotal: max(1, total), unit: "candidates")
   }
 
   /// The fit options `convert` must be given to fit as the plan did (those that change results).
