@@ -52,12 +52,13 @@ public enum PlanSearch {
     let float32Bytes = info.count * 4
     let fit = request.fit
 
-    progress?(step("plan: read", 0, 1))
+    progress?(step("plan: read", 0, 1, unit: "passes"))
     let table: any TableSource =
       float32Bytes <= fit.memoryBudget ? try HeldTable(reading: opened, maxBlockBytes: fit.maxBlockBytes) : opened
     var search = Search(table: table, fit: fit, inputBytes: info.bytes, weighting: weighting)
 
     // One conversion's worth of work, measured: it sets the default time limit.
+    progress?(step("plan: one conversion", 0, 1))
     let reference = CandidateRule(scheme: .qr, operation: .mult, moduli: [4])
     if (try? reference.layout(rows: info.rows, dim: info.dim)) != nil, info.rows >= 8 {
       try search.exact(reference)
@@ -67,7 +68,7 @@ public enum PlanSearch {
     let deadline = started.addingTimeInterval(limit)
     func late() -> Bool { Date() >= deadline }
 
-    progress?(step("plan: structure", 0, 1))
+    progress?(step("plan: structure", 0, 1, unit: "passes"))
     let profiles = try LagProfile.measure(table, maxLag: 2 * PeriodicStructure.largestPeriod + 1, seed: fit.seed)
     let structure = profiles.flatMap(PeriodicStructure.strongest)
     let found = structure.flatMap { $0.periods.isEmpty ? nil : $0 }
@@ -154,7 +155,7 @@ public enum PlanSearch {
     let exact = search.all.filter { !$0.estimated }
     let recommended = goal.pick(exact, inputFloat32Bytes: float32Bytes)
     let frontier = Frontier.of(search.all)
-    progress?(step("plan: baselines", 0, 1))
+    progress?(step("plan: baselines", 0, 1, unit: "passes"))
     let baselines = try PlanBaselines.measure(
       table, sizes: frontier.map(\.bytes) + (recommended.map { [$0.bytes] } ?? []), hashBytes: recommended?.bytes,
       counts: weighting?.counts, fit: fit)
@@ -252,9 +253,10 @@ public enum PlanSearch {
     return words
   }
 
-  /// A progress step counted in candidates (fits or screens), not rows.
-  static func step(_ phase: String, _ done: Int, _ total: Int) -> Converter.Progress {
-    Converter.Progress(phase: phase, rowsDone: done, rowsTotal: max(1, total), unit: "candidates")
+  /// A progress step counted in candidates (fits or screens) — or, for the steps that are one
+  /// pass over the table (reading it, the lag profiles, the baselines), in passes — not rows.
+  static func step(_ phase: String, _ done: Int, _ total: Int, unit: String = "candidates") -> Converter.Progress {
+    Converter.Progress(phase: phase, rowsDone: done, rowsTotal: max(1, total), unit: unit)
   }
 
   /// The fit options `convert` must be given to fit as the plan did (those that change results).
