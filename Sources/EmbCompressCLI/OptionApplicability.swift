@@ -74,8 +74,6 @@ enum OptionApplicability {
     // The plan does not search exact rows, and it measures float32 tables.
     Rule("--exact-rows", [.withoutAuto]),
     Rule("--precision", [.withoutAuto]),
-    // --counts weights one table: every fit (convert's, or each of the plan's) and its report.
-    Rule("--counts", [.subcommands(["convert", "plan"])]),
     Rule("--all-tables", [.subcommands(["convert"]), .withoutAuto, .formats([.safetensors, .hdf5])]),
   ]
 

@@ -64,6 +64,7 @@ public enum PlanSearch {
       try search.exact(reference)
     }
     let oneConversion = Date().timeIntervalSince(started)
+    search.oneConversion = oneConversion
     let limit = request.seconds ?? max(minimumSeconds, defaultConversions * oneConversion)
     let deadline = started.addingTimeInterval(limit)
     func late() -> Bool { Date() >= deadline }
@@ -88,6 +89,20 @@ public enum PlanSearch {
     let essential = Set(CandidateSpace.structureRules(rows: info.rows, structure: found, screenedPeriods: []) + budgetRules)
     var notTried: [PlanReport.Skipped] = []
     let screen = SampleScreen(source: table, fit: fit, weights: weighting?.weights, counts: weighting?.counts)
+    search.screenOptions = screen.options
+    /// Whether an exact fit of a rule the search may leave out would end past the limit; if so
+    /// it is listed in `notTried` instead. (A fit once started runs to the end, so this keeps a
+    /// single slow fit — crt add walks every id each sweep — from carrying the search far past
+    /// its limit.)
+    func tooSlow(_ rule: CandidateRule) -> Bool {
+      guard !essential.contains(rule) else { return false }
+      let predicted = search.predictedSeconds(rule)
+      guard Date().addingTimeInterval(predicted) > deadline else { return false }
+      notTried.append(
+        PlanReport.Skipped(
+          argv: rule.argv, reason: "not fitted exactly: its fit would take about \(seconds(predicted)), past the time limit (\(seconds(limit)))"))
+      return true
+    }
     for (index, rule) in rules.enumerated() where search.candidates[rule] == nil {
       try Cancellation.check()
       progress?(step("plan: screen", index, rules.count))
@@ -96,10 +111,12 @@ public enum PlanSearch {
         continue
       }
       if screen.sampleRows(for: rule) == nil {
-        try search.exact(rule)
+        if !tooSlow(rule) { try search.exact(rule) }
       } else if let estimate = try screen.estimate(rule) {
         search.add(
-          rule, error: estimate.relativeFrobenius, weighted: estimate.weightedRelativeFrobenius, estimated: true, seconds: 0)
+          rule, error: estimate.relativeFrobenius, weighted: estimate.weightedRelativeFrobenius, estimated: true,
+          seconds: estimate.seconds)
+        search.samples[rule] = (estimate.rows, estimate.seconds)
       } else if essential.contains(rule) {
         // Its sample carries no counts to measure by; what the search is for is fitted anyway.
         try search.exact(rule)
@@ -133,6 +150,7 @@ public enum PlanSearch {
           PlanReport.Skipped(argv: pick.argv, reason: "estimated only: the time limit (\(seconds(limit))) was reached before its exact fit"))
         break
       }
+      if tooSlow(pick.rule) { break }
       exactTotal += 1
       progress?(step("plan: fit", exactTotal - 1, exactTotal))
       try search.exact(pick.rule)
@@ -142,6 +160,12 @@ public enum PlanSearch {
     while let next = Frontier.of(search.all).first(where: \.estimated) {
       if late() {
         for point in Frontier.of(search.all) where point.estimated {
+          notTried.append(PlanReport.Skipped(argv: point.argv, reason: "frontier point left estimated: the time limit was reached"))
+        }
+        break
+      }
+      if tooSlow(next.rule) {
+        for point in Frontier.of(search.all) where point.estimated && point.rule != next.rule {
           notTried.append(PlanReport.Skipped(argv: point.argv, reason: "frontier point left estimated: the time limit was reached"))
         }
         break
@@ -207,6 +231,12 @@ public enum PlanSearch {
     let fit: FitOptions
     let inputBytes: Int
     let weighting: Weighting?
+    /// What one conversion cost (the reference fit), once measured.
+    var oneConversion = 0.0
+    /// The screen's fit options, and each screened rule's sample rows and seconds: what an exact
+    /// fit's cost is predicted from.
+    var screenOptions = FitOptions()
+    var samples: [CandidateRule: (rows: Int, seconds: Double)] = [:]
     private(set) var candidates: [CandidateRule: PlanCandidate] = [:]
     /// In the order they were added, for a stable report.
     private var order: [CandidateRule] = []
@@ -227,6 +257,30 @@ public enum PlanSearch {
         rule: rule, bytes: bytes, ratio: Double(inputBytes) / Double(bytes), relativeFrobenius: error,
         weightedRelativeFrobenius: weighted, estimated: estimated, seconds: seconds,
         countsArguments: weighting?.arguments ?? [])
+    }
+
+    /// About how long an exact fit of `rule` and its measurement take, before it runs: one
+    /// conversion for a closed-form fit (bucket means; backfitting on bucket sums, which qr and
+    /// gqr add use; the Gram route on a full qr grid), as the reference qr-mult fit is. An
+    /// iterative fit (CP, ALS, crt add, terms, a projection, weights) is predicted from its
+    /// sample's fit scaled to the table's rows and to the full fit's rounds and restarts (an
+    /// upper bound rather than a guess: most fits converge sooner), or, without a sample, as
+    /// every iteration costing a conversion.
+    func predictedSeconds(_ rule: CandidateRule) -> Double {
+      let rows = table.info.rows
+      if weighting == nil, let built = try? rule.rule(rows: rows, dim: table.info.dim), built.isPlain {
+        let layout = built.terms[0]
+        switch CompositionalFitter.method(for: layout) {
+        case .bucketMeans: return oneConversion
+        case .backfitting where layout.scheme != .crt: return oneConversion
+        case .gramRankOne where MixedRadixGrid(layout)?.isFull == true: return oneConversion
+        default: break
+        }
+      }
+      guard let sample = samples[rule] else { return Double(fit.maxIterations + 1) * oneConversion }
+      let rounds = Double(fit.maxIterations) / Double(max(1, screenOptions.maxIterations))
+      let restarts = Double(max(1, fit.restarts)) / Double(max(1, screenOptions.restarts))
+      return sample.seconds * Double(rows) / Double(max(1, sample.rows)) * max(1, rounds) * max(1, restarts)
     }
 
     /// Fits `rule` to the whole table with the plan's options (and weights) and measures the

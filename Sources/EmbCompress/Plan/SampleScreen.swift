@@ -1,3 +1,5 @@
+import Foundation
+
 /// Estimates a rule's error by fitting it to a sample of the table that keeps the rule's
 /// structure: whole groups of the slowest partition (qr: runs of m ids sharing a quotient; gqr:
 /// runs of m₁·…·m_{k−1}; hash: whole periods of m), or for crt, whose partitions never nest, one
@@ -65,6 +67,10 @@ struct SampleScreen {
   struct Estimate {
     var relativeFrobenius: Double
     var weightedRelativeFrobenius: Double?
+    /// The sample's rows and the seconds its fit and measurement took: what an exact fit's
+    /// cost is predicted from (`PlanSearch.Search.predictedSeconds`).
+    var rows: Int
+    var seconds: Double
   }
 
   /// The estimated errors, from a fit of the sample; nil when no sample is worth taking, or
@@ -107,12 +113,14 @@ struct SampleScreen {
     let (sampleWeights, sampleCounts) = (sampled(weights), sampled(counts))
     if let sampleWeights, !sampleWeights.contains(where: { $0 > 0 }) { return nil }
     if let sampleCounts, !sampleCounts.contains(where: { $0 > 0 }) { return nil }
+    let started = Date()
     let sample = ArrayTableSource(rows: size, dim: dim, values: values, path: source.info.path)
     let fitted = try RuleFitter.fit(
       sample, rule: try rule.rule(rows: size, dim: dim), weights: sampleWeights, options: options)
     let errors = try ReconstructionEvaluator.measure(
       sample, against: fitted.tables, counts: sampleCounts, threads: options.threads)
     return Estimate(
-      relativeFrobenius: errors.error.relativeFrobenius, weightedRelativeFrobenius: errors.weighted?.relativeFrobenius)
+      relativeFrobenius: errors.error.relativeFrobenius, weightedRelativeFrobenius: errors.weighted?.relativeFrobenius,
+      rows: size, seconds: Date().timeIntervalSince(started))
   }
 }

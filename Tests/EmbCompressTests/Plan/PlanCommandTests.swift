@@ -108,6 +108,12 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
   }
 
+  @Test func inputOptionsThatDoNotApplyAreRefused() throws {
+    let result = try CommandRunner.run(["plan", Self.real, "--dim", "4"])
+    #expect(result.status == 64)
+    #expect(result.stderr.hasPrefix("embcompress: --dim only applies to raw"), "\(result.stderr)")
+  }
+
   @Test func convertGoalOptionsNeedAuto() throws {
     let directory = try TemporaryDirectory()
     let result = try CommandRunner.run([Self.real, directory.file("o.qr"), "--budget", "64K"])
