@@ -110,6 +110,17 @@ public enum PlanSearch {
         notTried.append(PlanReport.Skipped(argv: rule.argv, reason: "not screened: the time limit (\(seconds(limit))) was reached"))
         continue
       }
+      if let sampleRows = screen.sampleRows(for: rule) {
+        // A large sample of an iterative fit (crt's window is 8 of its largest modulus) can
+        // cost as much as an exact fit; the same bound applies to it.
+        let predicted = search.predictedSeconds(rule, sampleRows: sampleRows)
+        if !essential.contains(rule), Date().addingTimeInterval(predicted) > deadline {
+          notTried.append(
+            PlanReport.Skipped(
+              argv: rule.argv, reason: "not screened: its sample's fit would take about \(seconds(predicted)), past the time limit (\(seconds(limit)))"))
+          continue
+        }
+      }
       if screen.sampleRows(for: rule) == nil {
         if !tooSlow(rule) { try search.exact(rule) }
       } else if let estimate = try screen.estimate(rule) {
@@ -266,17 +277,22 @@ public enum PlanSearch {
     /// sample's fit scaled to the table's rows and to the full fit's rounds and restarts (an
     /// upper bound rather than a guess: most fits converge sooner), or, without a sample, as
     /// every iteration costing a conversion.
-    func predictedSeconds(_ rule: CandidateRule) -> Double {
+    ///
+    /// With `sampleRows`, the screen's fit of a sample that large instead: the same, at the
+    /// sample's share of the rows and the screen's rounds.
+    func predictedSeconds(_ rule: CandidateRule, sampleRows: Int? = nil) -> Double {
       let rows = table.info.rows
-      if weighting == nil, let built = try? rule.rule(rows: rows, dim: table.info.dim), built.isPlain {
+      let share = Double(sampleRows ?? rows) / Double(max(1, rows))
+      if weighting == nil, let built = try? rule.rule(rows: sampleRows ?? rows, dim: table.info.dim), built.isPlain {
         let layout = built.terms[0]
         switch CompositionalFitter.method(for: layout) {
-        case .bucketMeans: return oneConversion
-        case .backfitting where layout.scheme != .crt: return oneConversion
-        case .gramRankOne where MixedRadixGrid(layout)?.isFull == true: return oneConversion
+        case .bucketMeans: return oneConversion * share
+        case .backfitting where layout.scheme != .crt: return oneConversion * share
+        case .gramRankOne where MixedRadixGrid(layout)?.isFull == true: return oneConversion * share
         default: break
         }
       }
+      if sampleRows != nil { return Double(screenOptions.maxIterations + 1) * oneConversion * share }
       guard let sample = samples[rule] else { return Double(fit.maxIterations + 1) * oneConversion }
       let rounds = Double(fit.maxIterations) / Double(max(1, screenOptions.maxIterations))
       let restarts = Double(max(1, fit.restarts)) / Double(max(1, screenOptions.restarts))

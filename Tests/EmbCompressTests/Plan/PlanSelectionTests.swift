@@ -48,6 +48,9 @@ import Testing
     // crt add walks every id each sweep: without a sample, every iteration a conversion.
     let crt = CandidateRule(scheme: .crt, operation: .add, moduli: [10, 11, 13])
     #expect(search.predictedSeconds(crt) == Double(FitOptions().maxIterations + 1) * 2)
+    // Its screen on a window of a quarter of the rows: the screen's 25 rounds (+1) at a quarter.
+    #expect(search.predictedSeconds(crt, sampleRows: 250) == 26 * 2 * 0.25)
+    #expect(search.predictedSeconds(CandidateRule(scheme: .hash, operation: .mult, moduli: [10]), sampleRows: 250) == 0.5)
     // CP from its sample: 0.5 s on 100 rows → ×10 rows, ×4 rounds (100/25), ×4 restarts (8/2).
     let cp = CandidateRule(scheme: .gqr, operation: .mult, moduli: [10, 10, 10])
     search.samples[cp] = (rows: 100, seconds: 0.5)
