@@ -246,6 +246,8 @@ public enum PlanSearch {
     let fit: FitOptions
     let inputBytes: Int
     let weighting: Weighting?
+    /// An iterative fit without a sample, in conversions (crt add excepted).
+    static let iterativeConversions = 10
     /// What one conversion cost (the reference fit), once measured.
     var oneConversion = 0.0
     /// The screen's fit options, and each screened rule's sample rows and seconds: what an exact
@@ -280,7 +282,7 @@ public enum PlanSearch {
     /// iterative fit (CP, ALS, crt add, terms, a projection, weights) is predicted from its
     /// sample's fit scaled to the table's rows and to the full fit's rounds and restarts (an
     /// upper bound rather than a guess: most fits converge sooner), or, without a sample, as
-    /// every iteration costing a conversion.
+    /// ten conversions (crt add: every iteration a conversion).
     ///
     /// With `sampleRows`, the screen's fit of a sample that large instead: the same, at the
     /// sample's share of the rows and the screen's rounds.
@@ -297,7 +299,14 @@ public enum PlanSearch {
         }
       }
       if sampleRows != nil { return Double(screenOptions.maxIterations + 1) * oneConversion * share }
-      guard let sample = samples[rule] else { return Double(fit.maxIterations + 1) * oneConversion }
+      guard let sample = samples[rule] else {
+        // No sample (a small table, or a rule too large to sample): crt add, whose sweeps walk
+        // every id, as every iteration costing a conversion; the rest as ten conversions (their
+        // sweeps cost far less than a conversion's read and measuring pass: with the crt-add
+        // bound, a 512-row table left its qr and gqr mult rules unfitted).
+        let crtAdd = rule.scheme == .crt && rule.operation == .add
+        return Double(crtAdd ? fit.maxIterations + 1 : Self.iterativeConversions) * oneConversion
+      }
       let rounds = Double(fit.maxIterations) / Double(max(1, screenOptions.maxIterations))
       let restarts = Double(max(1, fit.restarts)) / Double(max(1, screenOptions.restarts))
       return sample.seconds * Double(rows) / Double(max(1, sample.rows)) * max(1, rounds) * max(1, restarts)

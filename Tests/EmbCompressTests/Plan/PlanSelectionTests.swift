@@ -48,6 +48,8 @@ import Testing
     // crt add walks every id each sweep: without a sample, every iteration a conversion.
     let crt = CandidateRule(scheme: .crt, operation: .add, moduli: [10, 11, 13])
     #expect(search.predictedSeconds(crt) == Double(FitOptions().maxIterations + 1) * 2)
+    // Other iterative fits without a sample: ten conversions.
+    #expect(search.predictedSeconds(CandidateRule(scheme: .gqr, operation: .mult, moduli: [9, 9, 13])) == 20)
     // Its screen on a window of a quarter of the rows: the screen's 25 rounds (+1) at a quarter.
     #expect(search.predictedSeconds(crt, sampleRows: 250) == 26 * 2 * 0.25)
     #expect(search.predictedSeconds(CandidateRule(scheme: .hash, operation: .mult, moduli: [10]), sampleRows: 250) == 0.5)
