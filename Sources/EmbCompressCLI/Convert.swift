@@ -43,7 +43,8 @@ extension EmbCompressCommand {
 
     func run() throws {
       try inputOptions.checkApplicable(
-        to: input, subcommand: "convert", scheme: fitOptions.scheme, operation: fitOptions.operation)
+        to: input, subcommand: "convert", scheme: fitOptions.scheme, operation: fitOptions.operation,
+        auto: autoOptions.auto)
       if autoOptions.auto || autoOptions.goalOptions.given { return try autoOptions.run(self) }
       var request = ConversionRequest(
         input: input, inputOptions: inputOptions.openOptions, output: output, reportPath: reportOptions.report,

@@ -57,11 +57,12 @@ struct InputOptions: ParsableArguments {
   /// Refuses the options given that do not apply to `input`'s format (`--format`, or what
   /// detection finds) or, for a fit, to its scheme and operation; see `OptionApplicability`.
   func checkApplicable(
-    to input: String, subcommand: String, scheme: PartitionScheme? = nil, operation: CombineOperation? = nil
+    to input: String, subcommand: String, scheme: PartitionScheme? = nil, operation: CombineOperation? = nil,
+    auto: Bool = false
   ) throws {
     let format = try reportingErrors { try self.format ?? detectFormat(input) }
     try OptionApplicability.check(
-      in: .init(input: input, format: format, scheme: scheme, operation: operation, subcommand: subcommand))
+      in: .init(input: input, format: format, scheme: scheme, operation: operation, subcommand: subcommand, auto: auto))
   }
 
   var openOptions: TableOpenOptions {

@@ -18,6 +18,9 @@ enum OptionApplicability {
     case operations([CombineOperation])
     /// One of these commands.
     case subcommands([String])
+    /// A fit the user lays out, not `convert --auto`, whose plan chooses the layout (scheme,
+    /// operation, sizing, terms, projection) and measures float32 tables of one table.
+    case withoutAuto
   }
 
   /// What a command knows when it checks: the format always, scheme and operation when it fits.
@@ -26,8 +29,10 @@ enum OptionApplicability {
     var format: TableFormat
     var scheme: PartitionScheme?
     var operation: CombineOperation?
-    /// For the hint: `convert`, `evaluate`, `info`.
+    /// For the hint: `convert`, `evaluate`, `info`, `plan`.
     var subcommand: String
+    /// `convert --auto`.
+    var auto = false
   }
 
   /// One option and where it applies.
@@ -57,12 +62,19 @@ enum OptionApplicability {
     Rule("--offset", [.formats([.raw])]),
     Rule("--rows", [.formats([.raw])]),
     // hash has one partition: nothing to combine, so only the default (what it records) passes.
+    Rule("--scheme", [.withoutAuto]),
+    Rule("--operation", [.withoutAuto]),
     Rule("--operation", [.schemes([.qr, .gqr, .crt])], harmless: { $0.operation == .mult }),
-    Rule("--concat-dims", [.schemes([.qr, .gqr, .crt]), .operations([.concat])]),
-    Rule("--collisions", [.schemes([.qr, .hash])]),
-    Rule("--moduli", [.schemes([.gqr, .crt])]),
-    Rule("--partitions", [.schemes([.gqr, .crt])]),
-    Rule("--all-tables", [.subcommands(["convert"]), .formats([.safetensors, .hdf5])]),
+    Rule("--concat-dims", [.withoutAuto, .schemes([.qr, .gqr, .crt]), .operations([.concat])]),
+    Rule("--collisions", [.withoutAuto, .schemes([.qr, .hash])]),
+    Rule("--moduli", [.withoutAuto, .schemes([.gqr, .crt])]),
+    Rule("--partitions", [.withoutAuto, .schemes([.gqr, .crt])]),
+    Rule("--terms", [.withoutAuto]),
+    Rule("--project", [.withoutAuto]),
+    // The plan does not search exact rows, and it measures float32 tables.
+    Rule("--exact-rows", [.withoutAuto]),
+    Rule("--precision", [.withoutAuto]),
+    Rule("--all-tables", [.subcommands(["convert"]), .withoutAuto, .formats([.safetensors, .hdf5])]),
   ]
 
   /// Options that may be given more than once (none yet: every option takes one value).
@@ -95,6 +107,9 @@ enum OptionApplicability {
     case .subcommands(let subcommands):
       guard !subcommands.contains(context.subcommand) else { return nil }
       return "\(option) only applies to \(list(subcommands.map { "embcompress " + $0 })), not \(context.subcommand)"
+    case .withoutAuto:
+      guard context.auto else { return nil }
+      return "\(option) does not apply with --auto, which chooses the layout itself; give --budget, --ratio or --target-error"
     }
   }
 

@@ -14,6 +14,7 @@ extension EmbCompressCommand {
           embcompress plan in.h5 --budget 4M
           embcompress plan ids.f32 --dim 64 --target-error 0.05 --json
           embcompress plan model.safetensors --tensor embeddings.word_embeddings.weight --ratio 8 --html plan.html
+          embcompress plan model.safetensors --tensor embeddings.word_embeddings.weight --ratio 16 --counts lookups.npy
         """)
 
     @Argument(help: "The table to plan for.")
@@ -24,6 +25,9 @@ extension EmbCompressCommand {
 
     @OptionGroup(title: "Goal")
     var goalOptions: PlanGoalArguments
+
+    @OptionGroup(title: "Counts (the goal then judges the weighted error)")
+    var countsOptions: CountsArguments
 
     @Option(parsing: .unconditional, help: "Budget as a compression ratio: the input's bytes / R.")
     var ratio: String?
@@ -60,6 +64,7 @@ extension EmbCompressCommand {
 
     func run() throws {
       InterruptHandler.install()
+      try inputOptions.checkApplicable(to: input, subcommand: "plan")
       let request = try reportingErrors { () throws -> PlanRequest in
         let (goal, seconds) = try goalOptions.goal()
         var ratioValue: Double?
@@ -80,7 +85,7 @@ extension EmbCompressCommand {
         if let memory { fit.memoryBudget = memory.bytes }
         let request = PlanRequest(
           input: input, inputOptions: inputOptions.openOptions, goal: goal, ratio: ratioValue, seconds: seconds, fit: fit,
-          reportPath: report, htmlPath: html, replaceExisting: force)
+          counts: countsOptions.request, reportPath: report, htmlPath: html, replaceExisting: force)
         try request.validate()
         return request
       }

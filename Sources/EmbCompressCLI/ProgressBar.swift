@@ -13,7 +13,9 @@ import Foundation
 /// at the rows per second of the run so far. While an iterative fit runs, more passes may come
 /// than are known, and the ETA says so (`ETA ≥3s`). The fit reports only a few times a pass, so
 /// on a terminal a timer moves the bar on between reports at the measured rate (never past the
-/// end of the pass) and keeps the ETA ticking.
+/// end of the pass) and keeps the ETA ticking. Steps that count something other than rows (the
+/// plan's candidates, `Converter.Progress.unit`) show their count and their rate within the phase
+/// instead, and the ETA of the phase.
 final class ProgressBar: @unchecked Sendable {
   enum Mode: Equatable {
     case off
@@ -113,10 +115,12 @@ final class ProgressBar: @unchecked Sendable {
     guard let progress = latest else { return }
     lastDraw = now
     let neighbours = progress.phase == "neighbours"
+    // Counted per phase, not as rows over passes: the neighbour check's searches, the plan's candidates.
+    let perPhase = neighbours || progress.unit != nil
     let total = max(1, progress.rowsTotal)
     var rate: Double
     var done = Double(progress.rowsDone)
-    if neighbours {
+    if perPhase {
       let elapsed = latestAt.timeIntervalSince(phaseStart)
       rate = elapsed > 0 ? done / elapsed : 0
     } else {
@@ -132,14 +136,15 @@ final class ProgressBar: @unchecked Sendable {
     var eta: Double?
     if rate > 0 {
       let remaining =
-        neighbours
+        perPhase
         ? Double(total) - done
         : Double(max(0, progress.passes - progress.pass) * progress.rowsTotal) + Double(total) - done
       eta = max(0, remaining / rate)
     }
     let text = ProgressLine(
       phase: progress.phase, detail: progress.detail, pass: progress.pass, passes: progress.passes,
-      passesMayGrow: progress.passesMayGrow, fraction: fraction, rate: neighbours ? nil : rate, eta: eta)
+      passesMayGrow: progress.passesMayGrow, fraction: fraction, rate: neighbours ? nil : rate, eta: eta,
+      count: progress.unit.map { (progress.rowsDone, progress.rowsTotal, $0) })
     switch mode {
     case .off: break
     case .terminal:

@@ -1,7 +1,8 @@
 import Foundation
 
 /// One progress line: what runs, a bar, the pass's percentage, rows per second and the run's
-/// ETA, laid out to fit a width by dropping the least useful parts first.
+/// ETA, laid out to fit a width by dropping the least useful parts first. A step that counts
+/// something else (the plan's candidates) shows `phase done/total unit` and that unit's rate.
 struct ProgressLine {
   var phase: String
   var detail: String?
@@ -14,16 +15,27 @@ struct ProgressLine {
   var rate: Double?
   /// Seconds left in the whole run, nil before there is a rate to tell.
   var eta: Double?
+  /// When the step counts something other than rows: how many of how many, and of what
+  /// (`candidates`); `rate` is then in that unit, and there are no passes to show.
+  var count: (done: Int, total: Int, unit: String)? = nil
 
   /// The line in at most `width` columns (one character each), or with everything and a
   /// fixed 24-cell bar when `width` is nil.
   func render(width: Int?) -> String {
     let passText = "pass \(pass)/\(passesMayGrow ? "≥" : "")\(passes)"
-    let long = phase == "neighbours" ? "neighbours" : "\(passText) \(phase.replacingOccurrences(of: " pass \(pass)", with: ""))" + (detail.map { " (\($0))" } ?? "")
-    let short = phase == "neighbours" ? "neighbours" : passText
+    var long = phase == "neighbours" ? "neighbours" : "\(passText) \(phase.replacingOccurrences(of: " pass \(pass)", with: ""))" + (detail.map { " (\($0))" } ?? "")
+    var short = phase == "neighbours" ? "neighbours" : passText
+    if let count {
+      long = "\(phase) \(count.done)/\(count.total) \(count.unit)"
+      short = "\(count.done)/\(count.total) \(count.unit)"
+    }
     // Floored, as the bar is: 100% only once the pass is done.
     let percent = String(format: "%3d%%", Int((fraction * 100).rounded(.down)))
-    let rateText = rate.flatMap { $0 > 0 ? "\(Self.compact($0)) rows/s" : nil }
+    let rateText = rate.flatMap { value -> String? in
+      guard value > 0 else { return nil }
+      guard let count else { return "\(Self.compact(value)) rows/s" }
+      return "\(Self.rateNumber(value)) \(count.unit)/s"
+    }
     let etaText = "ETA " + (eta.map { (passesMayGrow ? "≥" : "") + Self.duration($0) } ?? "--")
 
     func line(_ label: String, bar: Int, withRate: Bool) -> String {
@@ -46,6 +58,11 @@ struct ProgressLine {
     }
     let bare = line(short, bar: 0, withRate: false)
     return bare.count <= width ? bare : String(bare.prefix(max(0, width)))
+  }
+
+  /// A rate of candidates: with a decimal below 10 (a plan fits a few a second, or fewer).
+  static func rateNumber(_ value: Double) -> String {
+    value < 10 ? String(format: "%.1f", value) : compact(value)
   }
 
   static func compact(_ value: Double) -> String {

@@ -23,11 +23,16 @@ public enum Converter {
     public var passesMayGrow = false
     /// What a fit pass computes, such as `gram` or `als`.
     public var detail: String?
+    /// What `rowsDone` and `rowsTotal` count when it is not rows over passes: `candidates` for
+    /// the plan's steps. A display then shows the count and its rate within the phase, and no
+    /// passes. Nil for rows.
+    public var unit: String?
 
     public init(
       phase: String, rowsDone: Int, rowsTotal: Int, pass: Int = 1, passes: Int = 1, passesMayGrow: Bool = false,
-      detail: String? = nil
+      detail: String? = nil, unit: String? = nil
     ) {
+      self.unit = unit
       self.phase = phase
       self.rowsDone = rowsDone
       self.rowsTotal = rowsTotal
@@ -106,10 +111,14 @@ public enum Converter {
     return report
   }
 
-  private static func checkOutputs(_ request: ConversionRequest) throws {
+  /// Refuses, before any work, outputs that name an input or each other, that exist (without
+  /// `replaceExisting`) or whose folder cannot take them; and a `--counts-floor` that means
+  /// nothing. `run` checks first; `convert --auto` checks before it plans, too.
+  public static func checkOutputs(_ request: ConversionRequest) throws {
     let outputs = [request.output, request.reportPath] + (request.htmlPath.map { [$0] } ?? [])
     let inputs = [request.input] + (request.counts.map { [$0.path] } ?? [])
     try ReportOutputs.check(outputs, inputs: inputs, replacing: request.replaceExisting)
+    try ReportOutputs.probe(outputs)
     try AddressSpace.checkBLASHeadroom(threads: request.fit.threads)
     if let floor = request.counts?.floor, !(floor >= 0 && floor.isFinite) {
       throw EmbCompressError.invalidArguments(detail: "--counts-floor must be a finite number ≥ 0, not \(floor)")

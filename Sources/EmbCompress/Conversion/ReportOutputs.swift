@@ -12,6 +12,13 @@ enum ReportOutputs {
     }
   }
 
+  /// Makes and drops each output's temporary file, as the write will: a folder that cannot take
+  /// one (read-only, no permission) is refused before the work — with the write's own
+  /// `.cannotCreate` line — instead of after it.
+  static func probe(_ outputs: [String]) throws {
+    for output in outputs { _ = try AtomicOutput(path: output, replacing: true) }
+  }
+
   /// Adds the JSON report, then the HTML page when asked for, to `files`.
   static func add(
     _ report: ConversionReport, reportPath: String, htmlPath: String?, to files: AtomicOutputSet, replacing: Bool

@@ -4,11 +4,17 @@ public enum PlanHTMLPage {
   public static func render(_ report: PlanReport) -> String {
     func e(_ text: String) -> String { HTMLText.escaped(text) }
     func n(_ value: Double) -> String { BaselineComparison.number(value) }
+    let weighted = report.goal.weighted
+    /// The error cells: the weighted error first when there are counts, then the plain one.
+    func errors(_ plain: Double, _ weightedError: Double?) -> String {
+      (weighted ? "<td>\(weightedError.map(n) ?? "")</td>" : "") + "<td>\(n(plain))</td>"
+    }
+    let errorHeads = (weighted ? "<th>weighted error</th>" : "") + "<th>relative error</th>"
     let frontierRows = report.frontier.map { c in
-      "<tr\(c.rule == report.recommended?.rule ? " class=\"fit-row\"" : "")><td>\(e(c.rule.label))</td><td>\(ByteSizeText.binary(c.bytes))</td><td>\(String(format: "%.2f×", c.ratio))</td><td>\(n(c.relativeFrobenius))</td><td>\(c.estimated ? "estimated" : "exact")</td><td><code>\(e(c.argv.joined(separator: " ")))</code></td></tr>"
+      "<tr\(c.rule == report.recommended?.rule ? " class=\"fit-row\"" : "")><td>\(e(c.rule.label))</td><td>\(ByteSizeText.binary(c.bytes))</td><td>\(String(format: "%.2f×", c.ratio))</td>\(errors(c.relativeFrobenius, c.weightedRelativeFrobenius))<td>\(c.estimated ? "estimated" : "exact")</td><td><code>\(e(c.argv.joined(separator: " ")))</code></td></tr>"
     }
     let baselineRows = report.baselines.map { b in
-      "<tr><td>\(e(b.name))\(b.parameter.map { b.name == "hash" ? " (\($0) rows)" : " (rank \($0))" } ?? "")</td><td>\(ByteSizeText.binary(b.bytes))</td><td>\(String(format: "%.2f×", Double(report.input.bytes) / Double(b.bytes)))</td><td>\(n(b.relativeFrobenius))</td></tr>"
+      "<tr><td>\(e(b.name))\(b.parameter.map { b.name == "hash" ? " (\($0) rows)" : " (rank \($0))" } ?? "")</td><td>\(ByteSizeText.binary(b.bytes))</td><td>\(String(format: "%.2f×", Double(report.input.bytes) / Double(b.bytes)))</td>\(errors(b.relativeFrobenius, b.weightedRelativeFrobenius))</tr>"
     }
     return """
       <!DOCTYPE html>
@@ -28,18 +34,18 @@ public enum PlanHTMLPage {
       \(report.command.map { "<p><code>\(e($0))</code></p>" } ?? "")
       </section>
       <h2>Error against bytes</h2>
-      <p class="note">Every candidate (filled: fitted and measured exactly; hollow: estimated on a sample), the baselines on the same table, the frontier and the recommendation. Both axes are logarithmic.</p>
+      <p class="note">\(weighted ? "Errors are weighted by the counts (every fit weighted by them too). " : "")Every candidate (filled: fitted and measured exactly; hollow: estimated on a sample), the baselines on the same table, the frontier and the recommendation. Both axes are logarithmic.</p>
       \(PlanChart.svg(report))
       <h2>Frontier</h2>
       <table class="numbers baselines">
-      <thead><tr><th>rule</th><th>bytes</th><th>smaller</th><th>relative error</th><th>figure</th><th>convert options</th></tr></thead>
+      <thead><tr><th>rule</th><th>bytes</th><th>smaller</th>\(errorHeads)<th>figure</th><th>convert options</th></tr></thead>
       <tbody>
       \(frontierRows.joined(separator: "\n"))
       </tbody>
       </table>
       <h2>Baselines</h2>
       <table class="numbers">
-      <thead><tr><th>method</th><th>bytes</th><th>smaller</th><th>relative error</th></tr></thead>
+      <thead><tr><th>method</th><th>bytes</th><th>smaller</th>\(errorHeads)</tr></thead>
       <tbody>
       \(baselineRows.joined(separator: "\n"))
       </tbody>

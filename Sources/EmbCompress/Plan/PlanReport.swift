@@ -22,9 +22,20 @@ public struct PlanReport: Sendable, Encodable {
     public var reason: String
   }
 
+  /// The counts a weighted plan was given (`--counts`), as `convert` is to be given them.
+  public struct Counts: Sendable, Encodable {
+    public var path: String
+    /// The HDF5 dataset, or nil.
+    public var dataset: String?
+    /// Every id weighs at least this × the mean count in the fit (`--counts-floor`).
+    public var floor: Double
+  }
+
   public var format = "embcompress.plan/1"
   public var input: TableInfo
   public var goal: PlanGoal
+  /// Nil without `--counts`.
+  public var counts: Counts?
   public var structure: Structure?
   /// Every candidate, by bytes.
   public var candidates: [PlanCandidate]
@@ -53,7 +64,7 @@ public struct PlanReport: Sendable, Encodable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case format, input, goal, structure, candidates, frontier, baselines, recommended, command, verdict
+    case format, input, goal, counts, structure, candidates, frontier, baselines, recommended, command, verdict
     case notTried = "not_tried", secondsLimit = "seconds_limit", oneConversionSeconds = "one_conversion_seconds"
     case seconds, fitArguments = "fit_arguments"
   }
@@ -63,6 +74,7 @@ public struct PlanReport: Sendable, Encodable {
     try container.encode(format, forKey: .format)
     try container.encode(input, forKey: .input)
     try container.encode(goal, forKey: .goal)
+    try container.encode(counts, forKey: .counts)
     try container.encode(structure, forKey: .structure)
     try container.encode(candidates, forKey: .candidates)
     try container.encode(frontier, forKey: .frontier)
@@ -82,11 +94,12 @@ public struct PlanReport: Sendable, Encodable {
 }
 
 extension PlanGoal: Encodable {
-  private enum CodingKeys: String, CodingKey { case budget, targetError = "target_error" }
+  private enum CodingKeys: String, CodingKey { case budget, targetError = "target_error", error }
 
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(budget, forKey: .budget)
     try container.encode(targetError, forKey: .targetError)
+    try container.encode(errorName, forKey: .error)
   }
 }

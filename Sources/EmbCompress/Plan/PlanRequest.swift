@@ -12,6 +12,9 @@ public struct PlanRequest: Sendable {
   /// The fit options every exact candidate is fitted with (and `argv` is run with): seed,
   /// threads, memory, iterations, tolerance.
   public var fit: FitOptions
+  /// `--counts`: every candidate is fitted with the floored counts as weights (as `convert
+  /// --counts` fits), measured by the counts as given, and judged on that weighted error.
+  public var counts: CountsRequest?
   /// Where the JSON report goes, if anywhere (`--report`).
   public var reportPath: String?
   /// Where the HTML chart goes, if anywhere (`--html`).
@@ -20,7 +23,8 @@ public struct PlanRequest: Sendable {
 
   public init(
     input: String, inputOptions: TableOpenOptions = TableOpenOptions(), goal: PlanGoal = PlanGoal(),
-    ratio: Double? = nil, seconds: Double? = nil, fit: FitOptions = FitOptions(), reportPath: String? = nil,
+    ratio: Double? = nil, seconds: Double? = nil, fit: FitOptions = FitOptions(), counts: CountsRequest? = nil,
+    reportPath: String? = nil,
     htmlPath: String? = nil, replaceExisting: Bool = false
   ) {
     self.input = input
@@ -29,6 +33,7 @@ public struct PlanRequest: Sendable {
     self.ratio = ratio
     self.seconds = seconds
     self.fit = fit
+    self.counts = counts
     self.reportPath = reportPath
     self.htmlPath = htmlPath
     self.replaceExisting = replaceExisting
@@ -44,5 +49,6 @@ public struct PlanRequest: Sendable {
       throw invalid("--target-error must be a positive number (a relative Frobenius error such as 0.05)")
     }
     if let seconds, !(seconds > 0) || !seconds.isFinite { throw invalid("--seconds must be a positive number") }
+    if let floor = counts?.floor, !(floor >= 0) || !floor.isFinite { throw invalid("--counts-floor must be a finite number ≥ 0") }
   }
 }

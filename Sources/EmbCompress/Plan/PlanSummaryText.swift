@@ -14,6 +14,15 @@ public enum PlanSummaryText {
     if let budget = report.goal.budget { goal.append("at most \(ByteSizeText.binary(budget))") }
     if let target = report.goal.targetError { goal.append("relative error at most \(n(target))") }
     lines.append("  goal        \(goal.isEmpty ? "the fewest bytes within 10% of the best error at ≤ 1/4 of the float32 size" : goal.joined(separator: ", "))")
+    let weighted = report.goal.weighted
+    if let counts = report.counts {
+      lines.append("  counts      \(counts.path)\(counts.dataset.map { " " + $0 } ?? ""): every fit weighted by them; the goal judges the weighted error")
+    }
+    /// The error column: the weighted error first when there are counts, the plain one beside it.
+    func errors(_ plain: Double, _ weightedError: Double?) -> String {
+      guard weighted, let weightedError else { return n(plain) }
+      return pad(n(weightedError), 10) + n(plain)
+    }
     if let structure = report.structure {
       lines.append(
         "  structure   period\(structure.periods.count > 1 ? "s" : "") \(structure.periods.map(String.init).joined(separator: ", ")) (in the \(structure.seenIn), \(String(format: "%.0f", structure.strength))σ)")
@@ -23,18 +32,20 @@ public enum PlanSummaryText {
     let exact = report.candidates.filter { !$0.estimated }.count
     lines.append(
       "  searched    \(report.candidates.count) candidates, \(exact) fitted exactly, in \(String(format: "%.1f", report.seconds)) s (limit \(String(format: "%.1f", report.secondsLimit)) s; one conversion ≈ \(String(format: "%.2f", report.oneConversionSeconds)) s)")
-    lines.append("  frontier    " + pad("rule", 28) + pad("bytes", 12) + pad("smaller", 10) + "error")
+    lines.append("  frontier    " + pad("rule", 28) + pad("bytes", 12) + pad("smaller", 10) + (weighted ? pad("weighted", 10) + "unweighted" : "error"))
     for point in report.frontier {
       let mark = point.rule == report.recommended?.rule ? "▶ " : "  "
       lines.append(
         "            " + mark + pad(point.rule.label, 26) + pad(ByteSizeText.binary(point.bytes), 12)
-          + pad(String(format: "%.2f×", point.ratio), 10) + n(point.relativeFrobenius) + (point.estimated ? " (estimated)" : ""))
+          + pad(String(format: "%.2f×", point.ratio), 10) + errors(point.relativeFrobenius, point.weightedRelativeFrobenius)
+          + (point.estimated ? " (estimated)" : ""))
     }
     for (index, baseline) in report.baselines.enumerated() {
       let name = baseline.name + (baseline.parameter.map { baseline.name == "hash" ? " \($0) rows" : " rank \($0)" } ?? "")
       lines.append(
         (index == 0 ? "  baselines   " : "             ") + "  " + pad(name, 26) + pad(ByteSizeText.binary(baseline.bytes), 12)
-          + pad(String(format: "%.2f×", Double(input.bytes) / Double(baseline.bytes)), 10) + n(baseline.relativeFrobenius))
+          + pad(String(format: "%.2f×", Double(input.bytes) / Double(baseline.bytes)), 10)
+          + errors(baseline.relativeFrobenius, baseline.weightedRelativeFrobenius))
     }
     lines.append("  verdict     \(report.verdict)")
     if let command = report.command { lines.append("  command     \(command)") }

@@ -72,6 +72,19 @@ import Testing
     #expect(stderr.hasSuffix("\r\u{1B}[K"))
   }
 
+  @Test func planBarCountsCandidatesNotRows() throws {
+    let (status, stderr) = try runInTerminal(["plan", Self.real, "--ratio", "8", "--seconds", "600"], columns: 120)
+    #expect(status == 0, "\(stderr)")
+    let draws = stderr.components(separatedBy: "\r").map { $0.replacingOccurrences(of: "\u{1B}[K", with: "") }
+      .filter { !$0.isEmpty }
+    #expect(draws.contains { $0.hasPrefix("plan: screen ") && $0.contains(" candidates") }, "\(draws)")
+    for draw in draws {
+      #expect(draw.count <= 119 && draw.contains("ETA"), "\(draw)")
+      // The plan reads no rows per step: no row rate and no passes.
+      #expect(!draw.contains("rows/s") && !draw.hasPrefix("pass "), "\(draw)")
+    }
+  }
+
   @Test func progressToAPipeIsPlainLines() throws {
     let directory = try TemporaryDirectory()
     let result = try CommandRunner.run([Self.real, directory.file("out.qr"), "--progress", "--quiet"])

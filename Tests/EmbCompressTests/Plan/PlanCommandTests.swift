@@ -68,6 +68,22 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: out + ".report.json"))
   }
 
+  /// On positions at 4× the pick is a projected multi-term rule (round 2 measured projection +
+  /// R-term qr at 0.107 against 0.49 for one term); `--auto` must convert with its terms and
+  /// projection, not only its scheme and sizing.
+  @Test func convertAutoMakesAMultiTermPickWithItsTermsAndProjection() throws {
+    let directory = try TemporaryDirectory()
+    let out = directory.file("auto.qr")
+    let result = try CommandRunner.run([Self.real, out, "--auto", "--ratio", "4", "--seconds", "600", "--json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let report = try Self.json(result.stdout)
+    let pick = try #require((report["plan"] as? [String: Any])?["recommended"] as? [String: Any])
+    let argv = try #require(pick["argv"] as? [String])
+    #expect(argv.contains("--terms") || argv.contains("--project"), "\(argv)")
+    #expect((report["error"] as? [String: Any])?["relative_frobenius"] as? Double == pick["relative_frobenius"] as? Double)
+    #expect((report["checkpoint"] as? [String: Any])?["tensor_bytes"] as? Int == pick["bytes"] as? Int)
+  }
+
   @Test func unreachableTargetErrorExitsSixtyFiveNamingTheBest() throws {
     let directory = try TemporaryDirectory()
     let out = directory.file("never.qr")
@@ -90,6 +106,12 @@ import Testing
     #expect(result.stderr.hasPrefix("embcompress: "), "\(result.stderr)")
     #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+  }
+
+  @Test func inputOptionsThatDoNotApplyAreRefused() throws {
+    let result = try CommandRunner.run(["plan", Self.real, "--dim", "4"])
+    #expect(result.status == 64)
+    #expect(result.stderr.hasPrefix("embcompress: --dim only applies to raw"), "\(result.stderr)")
   }
 
   @Test func convertGoalOptionsNeedAuto() throws {

@@ -36,6 +36,29 @@ import Testing
     #expect(PlanGoal().pick(all, inputFloat32Bytes: 1000)?.rule.moduli == [1])
   }
 
+  @Test func predictedFitTimesAreAConversionForClosedFormsAndScaledForIterativeOnes() throws {
+    let table = ArrayTableSource(rows: 1000, dim: 4, values: [Float](repeating: 1, count: 4000))
+    var search = PlanSearch.Search(table: table, fit: FitOptions(), inputBytes: 16000)
+    search.oneConversion = 2
+    search.screenOptions = SampleScreen(source: table, fit: FitOptions()).options
+    // Bucket means, backfitting on bucket sums, the Gram route on a full grid: one conversion.
+    #expect(search.predictedSeconds(CandidateRule(scheme: .hash, operation: .mult, moduli: [100])) == 2)
+    #expect(search.predictedSeconds(CandidateRule(scheme: .qr, operation: .add, moduli: [8])) == 2)
+    #expect(search.predictedSeconds(CandidateRule(scheme: .qr, operation: .mult, moduli: [8])) == 2)
+    // crt add walks every id each sweep: without a sample, every iteration a conversion.
+    let crt = CandidateRule(scheme: .crt, operation: .add, moduli: [10, 11, 13])
+    #expect(search.predictedSeconds(crt) == Double(FitOptions().maxIterations + 1) * 2)
+    // Other iterative fits without a sample: ten conversions.
+    #expect(search.predictedSeconds(CandidateRule(scheme: .gqr, operation: .mult, moduli: [9, 9, 13])) == 20)
+    // Its screen on a window of a quarter of the rows: the screen's 25 rounds (+1) at a quarter.
+    #expect(search.predictedSeconds(crt, sampleRows: 250) == 26 * 2 * 0.25)
+    #expect(search.predictedSeconds(CandidateRule(scheme: .hash, operation: .mult, moduli: [10]), sampleRows: 250) == 0.5)
+    // CP from its sample: 0.5 s on 100 rows → ×10 rows, ×4 rounds (100/25), ×4 restarts (8/2).
+    let cp = CandidateRule(scheme: .gqr, operation: .mult, moduli: [10, 10, 10])
+    search.samples[cp] = (rows: 100, seconds: 0.5)
+    #expect(search.predictedSeconds(cp) == 0.5 * 10 * 4 * 4)
+  }
+
   @Test func argvIsExplicitAndRoundTripsToTheLayout() throws {
     let rule = CandidateRule(scheme: .gqr, operation: .add, moduli: [7, 11, 61])
     #expect(rule.argv == ["--scheme", "gqr", "--operation", "add", "--moduli", "7,11,61"])
