@@ -11,7 +11,7 @@ import Dispatch
 ///
 /// Float32 products run at twice the rate of Double ones and need no widened copy of the rows;
 /// a strip of 256 rows rounds each entry by about 1e-7 of the sum of its terms' magnitudes, and
-/// the strips' sums are Double. docs/report-metrics.md gives what that means for the baseline.
+/// the strips' sums are Double. docs/report.md gives what that means for the baseline.
 final class GramAccumulator {
   let dim: Int
   /// `dim × dim`, row-major; the upper triangle holds EᵀE (the lower is never written).
