@@ -65,7 +65,7 @@ struct HashBaseline {
     let next = AtomicCounter()
     let weighted = sums.weighted
     let (sumValues, weightedValues, bucketWeights) = (sums.sums, sums.weightedSums, sums.bucketWeights)
-    let counts = (rows / buckets, rows % buckets)
+    let buckets = self.buckets
     keptMeans.withUnsafeMutableBufferPointer { keptMeans in
       runs.withUnsafeMutableBufferPointer { runs in
         let shared = UncheckedSendable((keptMeans.baseAddress!, runs.baseAddress!))
@@ -79,7 +79,7 @@ struct HashBaseline {
             var kept = Self.lowerBound(of: piece.lowerBound, in: keptBuckets)
             for bucket in piece {
               let slot = bucket - range.lowerBound
-              let count = counts.0 + (bucket < counts.1 ? 1 : 0)
+              let count = HashBucketSums.count(of: bucket, buckets: buckets, rows: rows)
               let keeps = kept < keptBuckets.count && keptBuckets[kept] == bucket
               if count > 0 {
                 for c in 0..<dim {

@@ -90,6 +90,8 @@ final class HashBucketSums {
     }
   }
 
-  /// How many of the ids `0..<rows` fall in `bucket`.
-  func count(of bucket: Int, rows: Int) -> Int { rows / buckets + (bucket < rows % buckets ? 1 : 0) }
+  /// How many of the ids `0..<rows` fall in `bucket` of `buckets`.
+  static func count(of bucket: Int, buckets: Int, rows: Int) -> Int {
+    rows / buckets + (bucket < rows % buckets ? 1 : 0)
+  }
 }
