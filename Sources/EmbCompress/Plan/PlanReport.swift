@@ -51,6 +51,9 @@ public struct PlanReport: Sendable, Encodable {
   /// The search's time limit, and what one conversion cost as measured at its start (reading
   /// the table, fitting and measuring qr mult with 4 collisions).
   public var secondsLimit: Double
+  /// What the fits the default limit does not count took (the layouts `convert --ratio` makes
+  /// at the budget, and the found structure's rules); 0 under `--seconds`.
+  public var secondsOutsideLimit: Double
   public var oneConversionSeconds: Double
   public var seconds: Double
 
@@ -65,7 +68,8 @@ public struct PlanReport: Sendable, Encodable {
 
   private enum CodingKeys: String, CodingKey {
     case format, input, goal, counts, structure, candidates, frontier, baselines, recommended, command, verdict
-    case notTried = "not_tried", secondsLimit = "seconds_limit", oneConversionSeconds = "one_conversion_seconds"
+    case notTried = "not_tried", secondsLimit = "seconds_limit",
+      secondsOutsideLimit = "seconds_outside_limit", oneConversionSeconds = "one_conversion_seconds"
     case seconds, fitArguments = "fit_arguments"
   }
 
@@ -84,6 +88,7 @@ public struct PlanReport: Sendable, Encodable {
     try container.encode(verdict, forKey: .verdict)
     try container.encode(notTried, forKey: .notTried)
     try container.encode(secondsLimit, forKey: .secondsLimit)
+    try container.encode(secondsOutsideLimit, forKey: .secondsOutsideLimit)
     try container.encode(oneConversionSeconds, forKey: .oneConversionSeconds)
     try container.encode(seconds, forKey: .seconds)
     try container.encode(fitArguments, forKey: .fitArguments)

@@ -10,10 +10,16 @@ import Foundation
 /// 3. Looks for periods in the ids (`LagProfile`, `PeriodicStructure`).
 /// 4. Screens every rule of `CandidateSpace` on a sample that keeps its structure
 ///    (`SampleScreen`): an estimate, marked as one.
-/// 5. Fits exactly, and measures as `convert` does, the candidate the goal would pick — judging
-///    estimates 10% better than they are, so a rule near the pick is not passed over on an
-///    optimistic sample — until that pick is exact; then the remaining estimated frontier
-///    points while time remains.
+/// 5. Fits exactly the layouts `convert --ratio` makes at the budget for every scheme and
+///    operation (unless `--seconds` was given); then, as `convert` does, the candidate the goal
+///    would pick — judging estimates 10% better than they are, so a rule near the pick is not
+///    passed over on an optimistic sample — until that pick is exact; then the remaining
+///    estimated frontier points while time remains.
+///
+/// The time limit holds: a screen or fit still running at the limit is stopped at its next
+/// block or sweep (`Cancellation.withTimeLimit`) and listed as not tried. Only the fits that
+/// the limit does not count are exempt: the found structure's rules, and — under the default
+/// limit — the budget layouts, whose time moves the limit on.
 /// 6. Measures the baselines on the same table in one pass, and writes the report.
 ///
 ///     let report = try PlanSearch.run(PlanRequest(input: "in.h5", goal: PlanGoal(budget: 1 << 20)))
@@ -70,8 +76,11 @@ public enum PlanSearch {
     let oneConversion = Date().timeIntervalSince(started)
     search.oneConversion = oneConversion
     let limit = request.seconds ?? max(minimumSeconds, defaultConversions * oneConversion)
-    let deadline = started.addingTimeInterval(limit)
+    var deadline = started.addingTimeInterval(limit)
     func late() -> Bool { Date() >= deadline }
+    func left() -> String { seconds(max(0, deadline.timeIntervalSinceNow)) }
+    /// What the fits the default limit does not count took: how far past it the search ran by design.
+    var secondsOutsideLimit = 0.0
 
     progress?(step("plan: structure", 0, 1, unit: "passes"))
     let profiles = try LagProfile.measure(table, maxLag: 2 * PeriodicStructure.largestPeriod + 1, seed: fit.seed)
@@ -82,15 +91,43 @@ public enum PlanSearch {
       budgetRatio.map {
         CandidateSpace.budgetRules(rows: info.rows, dim: info.dim, inputBytesPerValue: info.elementType.byteSize, ratio: $0)
       } ?? []
+    // The layouts `convert --ratio R` makes, one per scheme and operation (the rest of the budget
+    // rules add terms or a projection: candidates like any other).
+    let convertRatioRules = budgetRules.filter { $0.terms == 1 && $0.projectionRank == nil }
     let rules = CandidateSpace.rules(
       rows: info.rows, dim: info.dim, inputBytesPerValue: info.elementType.byteSize, structure: found,
       screenedPeriods: profiles.map(PeriodicStructure.screened) ?? [],
       budgetRules: budgetRules)
 
     // The found structure's few rules are tried whatever the limit: they are what the search is
-    // for. (Screened periods, a fallback, take their chances with the rest.)
-    // So are the layouts `convert --ratio` makes at the budget: the pick must beat every one.
-    let essential = Set(CandidateSpace.structureRules(rows: info.rows, structure: found, screenedPeriods: []) + budgetRules)
+    // for. (Screened periods, a fallback, take their chances with the rest.) Under the default
+    // limit so are the layouts `convert --ratio` makes at the budget, so the pick is never worse
+    // than any of them; with `--seconds` the user's limit comes first, and they compete for it.
+    let essential = Set(
+      CandidateSpace.structureRules(rows: info.rows, structure: found, screenedPeriods: [])
+        + (request.seconds == nil ? convertRatioRules : []))
+    /// Runs a screen or fit of `rule`: the limit's own (`essential`) in full, its time moving
+    /// the default limit on; any other stopped at the limit, and then listed in `notTried`
+    /// (false returned).
+    func limited(_ rule: CandidateRule, _ work: () throws -> Void) throws -> Bool {
+      guard !essential.contains(rule) else {
+        let begun = Date()
+        try work()
+        if request.seconds == nil {
+          let spent = Date().timeIntervalSince(begun)
+          secondsOutsideLimit += spent
+          deadline.addTimeInterval(spent)
+        }
+        return true
+      }
+      do {
+        try Cancellation.withTimeLimit(deadline, work)
+        return true
+      } catch is TimeLimitReached {
+        notTried.append(PlanReport.Skipped(argv: rule.argv, reason: "stopped part-way: the time limit (\(seconds(limit))) was reached"))
+        return false
+      }
+    }
     var notTried: [PlanReport.Skipped] = []
     let screen = SampleScreen(source: table, fit: fit, weights: weighting?.weights, counts: weighting?.counts)
     search.screenOptions = screen.options
@@ -104,7 +141,7 @@ public enum PlanSearch {
       guard Date().addingTimeInterval(predicted) > deadline else { return false }
       notTried.append(
         PlanReport.Skipped(
-          argv: rule.argv, reason: "not fitted exactly: its fit would take about \(seconds(predicted)), past the time limit (\(seconds(limit)))"))
+          argv: rule.argv, reason: "not fitted exactly: its fit would take about \(seconds(predicted)), more than the \(left()) left of the time limit (\(seconds(limit)))"))
       return true
     }
     for (index, rule) in rules.enumerated() where search.candidates[rule] == nil {
@@ -121,32 +158,36 @@ public enum PlanSearch {
         if !essential.contains(rule), Date().addingTimeInterval(predicted) > deadline {
           notTried.append(
             PlanReport.Skipped(
-              argv: rule.argv, reason: "not screened: its sample's fit would take about \(seconds(predicted)), past the time limit (\(seconds(limit)))"))
+              argv: rule.argv, reason: "not screened: its sample's fit would take about \(seconds(predicted)), more than the \(left()) left of the time limit (\(seconds(limit)))"))
           continue
         }
       }
       if screen.sampleRows(for: rule) == nil {
-        if !tooSlow(rule) { try search.exact(rule) }
-      } else if let estimate = try screen.estimate(rule) {
+        if !tooSlow(rule) { _ = try limited(rule) { try search.exact(rule) } }
+        continue
+      }
+      var estimate: SampleScreen.Estimate?
+      guard try limited(rule, { estimate = try screen.estimate(rule) }) else { continue }
+      if let estimate {
         search.add(
           rule, error: estimate.relativeFrobenius, weighted: estimate.weightedRelativeFrobenius, estimated: true,
           seconds: estimate.seconds)
         search.samples[rule] = (estimate.rows, estimate.seconds)
       } else if essential.contains(rule) {
         // Its sample carries no counts to measure by; what the search is for is fitted anyway.
-        try search.exact(rule)
+        _ = try limited(rule) { try search.exact(rule) }
       } else {
         notTried.append(PlanReport.Skipped(argv: rule.argv, reason: "not screened: its sample holds no counted id"))
       }
     }
 
-    // What `convert --ratio` would make at the budget, for every scheme and operation: exactly,
-    // whatever the limit, so the pick is never worse than any of them. (Budget rules are made
-    // from valid layouts; those the screen did not reach are fitted here too.)
-    let budgetFits = budgetRules.filter { search.candidates[$0]?.estimated ?? true }
+    // What `convert --ratio` would make at the budget, for every scheme and operation, under the
+    // default limit: exactly, so the pick is never worse than any of them. (With `--seconds` they
+    // are fitted below only if they might be the pick, as every other candidate is.)
+    let budgetFits = convertRatioRules.filter { essential.contains($0) && search.candidates[$0]?.estimated ?? true }
     for (index, rule) in budgetFits.enumerated() {
       progress?(step("plan: fit", index, budgetFits.count))
-      try search.exact(rule)
+      _ = try limited(rule) { try search.exact(rule) }
     }
     // Exact fits where the recommendation rests.
     var exactTotal = 1
@@ -168,7 +209,7 @@ public enum PlanSearch {
       if tooSlow(pick.rule) { break }
       exactTotal += 1
       progress?(step("plan: fit", exactTotal - 1, exactTotal))
-      try search.exact(pick.rule)
+      guard try limited(pick.rule, { try search.exact(pick.rule) }) else { break }
     }
     // Then the rest of the frontier, smallest first, while there is time.
     var frontierFits = 0
@@ -188,7 +229,12 @@ public enum PlanSearch {
       let left = Frontier.of(search.all).filter(\.estimated).count
       progress?(step("plan: frontier", frontierFits, frontierFits + left))
       frontierFits += 1
-      try search.exact(next.rule)
+      guard try limited(next.rule, { try search.exact(next.rule) }) else {
+        for point in Frontier.of(search.all) where point.estimated && point.rule != next.rule {
+          notTried.append(PlanReport.Skipped(argv: point.argv, reason: "frontier point left estimated: the time limit was reached"))
+        }
+        break
+      }
     }
 
     let exact = search.all.filter { !$0.estimated }
@@ -206,7 +252,7 @@ public enum PlanSearch {
       structure: found.map { PlanReport.Structure(periods: $0.periods, seenIn: $0.transform.rawValue, strength: $0.strength) },
       candidates: search.all.sorted { ($0.bytes, $0.objective) < ($1.bytes, $1.objective) },
       frontier: frontier, baselines: baselines, recommended: recommended, command: nil, verdict: "",
-      notTried: notTried, secondsLimit: limit, oneConversionSeconds: oneConversion, seconds: 0,
+      notTried: Self.firstReasons(notTried), secondsLimit: limit, secondsOutsideLimit: secondsOutsideLimit, oneConversionSeconds: oneConversion, seconds: 0,
       fitArguments: fitArguments)
     if let recommended {
       let words = report.convertArguments(
@@ -325,6 +371,13 @@ public enum PlanSearch {
         rule, error: errors.error.relativeFrobenius, weighted: errors.weighted?.relativeFrobenius,
         estimated: false, seconds: Date().timeIntervalSince(started))
     }
+  }
+
+  /// Each rule once, with the first reason it was left out (a pick stopped at the limit is also
+  /// a frontier point left estimated).
+  static func firstReasons(_ skipped: [PlanReport.Skipped]) -> [PlanReport.Skipped] {
+    var seen = Set<[String]>()
+    return skipped.filter { seen.insert($0.argv).inserted }
   }
 
   /// The `convert` options that weight a fit as `counts` asks: the floor only when it is not

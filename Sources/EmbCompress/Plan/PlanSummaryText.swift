@@ -30,8 +30,10 @@ public enum PlanSummaryText {
       lines.append("  structure   none found")
     }
     let exact = report.candidates.filter { !$0.estimated }.count
+    // The default limit does not count the fits it always makes; say what they added.
+    let outside = report.secondsOutsideLimit > 0.05 ? String(format: " + %.1f s of fits it does not count", report.secondsOutsideLimit) : ""
     lines.append(
-      "  searched    \(report.candidates.count) candidates, \(exact) fitted exactly, in \(String(format: "%.1f", report.seconds)) s (limit \(String(format: "%.1f", report.secondsLimit)) s; one conversion ≈ \(String(format: "%.2f", report.oneConversionSeconds)) s)")
+      "  searched    \(report.candidates.count) candidates, \(exact) fitted exactly, in \(String(format: "%.1f", report.seconds)) s (limit \(String(format: "%.1f", report.secondsLimit)) s\(outside); one conversion ≈ \(String(format: "%.2f", report.oneConversionSeconds)) s)")
     lines.append("  frontier    " + pad("rule", 28) + pad("bytes", 12) + pad("smaller", 10) + (weighted ? pad("weighted", 10) + "unweighted" : "error"))
     for point in report.frontier {
       let mark = point.rule == report.recommended?.rule ? "▶ " : "  "
@@ -50,7 +52,7 @@ public enum PlanSummaryText {
     lines.append("  verdict     \(report.verdict)")
     if let command = report.command { lines.append("  command     \(command)") }
     if !report.notTried.isEmpty {
-      lines.append("  not tried   \(report.notTried.count) rule\(report.notTried.count == 1 ? "" : "s") (time limit); the JSON lists them")
+      lines.append("  not tried   \(report.notTried.count) rule\(report.notTried.count == 1 ? "" : "s") (time limit; --seconds raises it); the JSON lists them")
     }
     let written = [reportPath, htmlPath].compactMap { $0 }
     if !written.isEmpty { lines.append("  report      \(written.joined(separator: ", "))") }

@@ -143,7 +143,7 @@ final class HDF5ChildProcess {
         return line
       }
       scanned = pending.count
-      try Cancellation.check()
+      try Cancellation.checkForSignal()
       guard Date() < deadline else {
         kill(process.processIdentifier, SIGKILL)
         throw EmbCompressError.malformed(
@@ -165,7 +165,7 @@ final class HDF5ChildProcess {
   /// The error for a child that went away: a crash inside libhdf5 is a malformed file.
   private func childEnded(while doing: String) throws -> Error {
     process.waitUntilExit()
-    try Cancellation.check()
+    try Cancellation.checkForSignal()
     if process.terminationReason == .uncaughtSignal {
       let number = process.terminationStatus
       let name = number == SIGSEGV ? "SIGSEGV" : number == SIGBUS ? "SIGBUS" : number == SIGABRT ? "SIGABRT" : number == SIGKILL ? "SIGKILL" : "signal \(number)"
