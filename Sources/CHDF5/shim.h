@@ -2,6 +2,7 @@
 #define EMBCOMPRESS_CHDF5_SHIM_H
 
 #include <hdf5.h>
+#include <errno.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <signal.h>
@@ -76,5 +77,81 @@ static inline int chdf5_shared_memory(void) {
 
 /// Makes the calling process receive SIGKILL when its parent dies.
 static inline int chdf5_die_with_parent(void) { return prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); }
+
+// For the launcher that forks HDF5 readers (HDF5ChildLauncher): descriptors over a Unix socket,
+// fork, and the wait-status macros, none of which Swift imports.
+
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <string.h>
+
+/// A connected pair of close-on-exec datagram sockets that keep message boundaries, or -1.
+static inline int chdf5_socket_pair(int fds[2]) {
+  return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds);
+}
+
+/// Sends one message of `length` bytes with `count` (at most 4) descriptors attached.
+static inline ssize_t chdf5_send_message(int socket, const void *bytes, size_t length, const int *fds, int count) {
+  struct iovec vector = {(void *)bytes, length};
+  struct msghdr message;
+  memset(&message, 0, sizeof message);
+  message.msg_iov = &vector;
+  message.msg_iovlen = 1;
+  union { struct cmsghdr align; char space[CMSG_SPACE(4 * sizeof(int))]; } control;
+  memset(&control, 0, sizeof control);
+  if (count > 0) {
+    if (count > 4) return -1;
+    message.msg_control = control.space;
+    message.msg_controllen = CMSG_SPACE(count * sizeof(int));
+    struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(count * sizeof(int));
+    memcpy(CMSG_DATA(header), fds, count * sizeof(int));
+  }
+  ssize_t sent;
+  do { sent = sendmsg(socket, &message, MSG_NOSIGNAL); } while (sent < 0 && errno == EINTR);
+  return sent;
+}
+
+/// Receives one message into `bytes` and up to 4 descriptors into `fds` (close-on-exec), their
+/// number in `*count`; the message's length, 0 at end of file, or -1. A truncated message or
+/// descriptors beyond 4 fail, their descriptors closed.
+static inline ssize_t chdf5_receive_message(int socket, void *bytes, size_t length, int *fds, int *count) {
+  struct iovec vector = {bytes, length};
+  struct msghdr message;
+  memset(&message, 0, sizeof message);
+  message.msg_iov = &vector;
+  message.msg_iovlen = 1;
+  union { struct cmsghdr align; char space[CMSG_SPACE(4 * sizeof(int))]; } control;
+  message.msg_control = control.space;
+  message.msg_controllen = sizeof control.space;
+  *count = 0;
+  ssize_t got;
+  do { got = recvmsg(socket, &message, MSG_CMSG_CLOEXEC); } while (got < 0 && errno == EINTR);
+  if (got < 0) return got;
+  for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
+    if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+    int n = (int)((header->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+    for (int i = 0; i < n; i++) {
+      int fd;
+      memcpy(&fd, CMSG_DATA(header) + i * sizeof(int), sizeof fd);
+      if (*count < 4) fds[(*count)++] = fd; else close(fd);
+    }
+  }
+  if (message.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
+    for (int i = 0; i < *count; i++) close(fds[i]);
+    *count = 0;
+    errno = EMSGSIZE;
+    return -1;
+  }
+  return got;
+}
+
+static inline pid_t chdf5_fork(void) { return fork(); }
+static inline int chdf5_exited(int status) { return WIFEXITED(status); }
+static inline int chdf5_exit_status(int status) { return WEXITSTATUS(status); }
+static inline int chdf5_signaled(int status) { return WIFSIGNALED(status); }
+static inline int chdf5_term_signal(int status) { return WTERMSIG(status); }
 
 #endif

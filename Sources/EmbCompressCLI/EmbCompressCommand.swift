@@ -14,7 +14,7 @@ struct EmbCompressCommand: ParsableCommand {
       a sysexits code (64 usage, 65 data, 66 no input, 73 cannot create, 74 I/O).
       """,
     version: EmbCompressVersion.version,
-    subcommands: [Convert.self, Evaluate.self, Info.self, Inspect.self, Expand.self, Lookup.self, Plan.self, HDF5Serve.self],
+    subcommands: [Convert.self, Evaluate.self, Info.self, Inspect.self, Expand.self, Lookup.self, Plan.self],
     defaultSubcommand: Convert.self
   )
 
@@ -23,6 +23,7 @@ struct EmbCompressCommand: ParsableCommand {
   /// error, and a sysexits code. argument-parser's own errors (unknown option, missing or bad
   /// value) would otherwise print `Error: …` and a usage block.
   static func main() {
+    startHDF5Launcher()
     // lookup's ids go around argument-parser, whose cost is quadratic in the arguments.
     let split = PositionalIDs(Array(CommandLine.arguments.dropFirst()))
     let arguments = split.remaining

@@ -51,7 +51,7 @@ struct InputOptions: ParsableArguments {
     let name = dataset ?? tensor
     guard allTables || name.map(TableCatalog.isPattern) == true else { return nil }
     return try TableCatalog.names(
-      in: path, format: format, matching: allTables ? nil : name, hdf5Helper: EmbCompressCommand.HDF5Serve.helper)
+      in: path, format: format, matching: allTables ? nil : name, hdf5Launcher: EmbCompressCommand.hdf5Launcher)
   }
 
   /// Refuses the options given that do not apply to `input`'s format (`--format`, or what
@@ -69,7 +69,7 @@ struct InputOptions: ParsableArguments {
     TableOpenOptions(
       format: format, name: dataset ?? tensor,
       raw: RawLayout(dim: dim, elementType: dtype, byteOrder: endian, offset: offset, rows: rows),
-      allowExternal: allowExternal, hdf5Helper: EmbCompressCommand.HDF5Serve.helper)
+      allowExternal: allowExternal, hdf5Launcher: EmbCompressCommand.hdf5Launcher)
   }
 }
 

@@ -29,7 +29,7 @@ public enum CheckpointEvaluator {
     let run = RunProgress(handler: progress)
     let counts = try request.counts.map { try IdCounts(
         path: $0.path, dataset: $0.dataset, rows: info.rows, allowExternal: request.inputOptions.allowExternal,
-        hdf5Helper: request.inputOptions.hdf5Helper) }
+        hdf5Launcher: request.inputOptions.hdf5Launcher) }
     let evaluation = try TableEvaluator.evaluate(
       opened, against: table.tables, precision: table.precision, counts: counts?.values, options: request.options
     ) { run.evaluation($0, $1, $2) }

@@ -134,7 +134,7 @@ public enum Converter {
     let info = opened.info
     let counts = try request.counts.map { try IdCounts(
         path: $0.path, dataset: $0.dataset, rows: info.rows, allowExternal: request.inputOptions.allowExternal,
-        hdf5Helper: request.inputOptions.hdf5Helper) }
+        hdf5Launcher: request.inputOptions.hdf5Launcher) }
     let rule = try TableRule(
       rows: info.rows, dim: info.dim, scheme: request.scheme, operation: request.operation, sizing: request.sizing,
       concatDims: request.concatDims, terms: request.terms, projectionRank: request.projectionRank,

@@ -33,9 +33,9 @@ public struct IdCounts: Sendable, Equatable {
   }
 
   /// Reads the counts in `path`; `dataset` names the HDF5 dataset, and is refused for other files.
-  /// HDF5 counts are read as tables are: by the child reader `hdf5Helper` when given (see
+  /// HDF5 counts are read as tables are: by the child reader `hdf5Launcher` starts, when given (see
   /// `TableOpenOptions`), and with data in other files refused unless `allowExternal`.
-  public init(path: String, dataset: String? = nil, rows: Int, allowExternal: Bool = false, hdf5Helper: [String]? = nil) throws {
+  public init(path: String, dataset: String? = nil, rows: Int, allowExternal: Bool = false, hdf5Launcher: HDF5ChildLauncher? = nil) throws {
     // Refuses a missing file, a directory or a FIFO (whose open() would block) before reading.
     try RegularFile.check(path)
     let prefix = try FilePrefix.read(path, count: 8)
@@ -44,7 +44,7 @@ public struct IdCounts: Sendable, Equatable {
       if dataset != nil { throw EmbCompressError.invalidOption(path: path, detail: "--counts-dataset applies to HDF5 counts, not .npy") }
       values = try Self.npy(path)
     } else if prefix.starts(with: [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]) {
-      values = try Self.hdf5(path, dataset: dataset, allowExternal: allowExternal, helper: hdf5Helper)
+      values = try Self.hdf5(path, dataset: dataset, allowExternal: allowExternal, launcher: hdf5Launcher)
     } else {
       if dataset != nil { throw EmbCompressError.invalidOption(path: path, detail: "--counts-dataset applies to HDF5 counts, not text") }
       values = try Self.text(path)
@@ -130,12 +130,12 @@ public struct IdCounts: Sendable, Equatable {
 
   /// HDF5 counts go through the child reader when there is one, like tables: a hostile
   /// counts file may crash or hang libhdf5 as well.
-  private static func hdf5(_ path: String, dataset: String?, allowExternal: Bool, helper: [String]?) throws -> [Double] {
+  private static func hdf5(_ path: String, dataset: String?, allowExternal: Bool, launcher: HDF5ChildLauncher?) throws -> [Double] {
     guard let dataset else {
       throw EmbCompressError.invalidOption(path: path, detail: "HDF5 counts need --counts-dataset to name the 1-D dataset")
     }
-    if let helper {
-      return try HDF5ChildProcess.values(path: path, dataset: dataset, allowExternal: allowExternal, helper: helper)
+    if let launcher {
+      return try HDF5ChildProcess.values(path: path, dataset: dataset, allowExternal: allowExternal, launcher: launcher)
     }
     return try HDF5Values.read(path: path, dataset: dataset, allowExternal: allowExternal)
   }

@@ -9,8 +9,8 @@ public func openTable(_ path: String, options: TableOpenOptions = TableOpenOptio
   let format = try options.format ?? detectFormat(path)
   switch format {
   case .hdf5:
-    if let helper = options.hdf5Helper {
-      return try HDF5ChildTableSource(path: path, name: options.name, allowExternal: options.allowExternal, helper: helper)
+    if let launcher = options.hdf5Launcher {
+      return try HDF5ChildTableSource(path: path, name: options.name, allowExternal: options.allowExternal, launcher: launcher)
     }
     return try HDF5TableSource(path: path, name: options.name, allowExternal: options.allowExternal)
   case .npy: return try NpyTableSource(path: path)

@@ -15,13 +15,13 @@ public enum TableCatalog {
   /// The names of the 2-D float tables in `path` matching `pattern` (`fnmatch`, where `*` also
   /// crosses `.` and `/`), or all of them without one; in file order.
   ///
-  /// An HDF5 file is listed by the child reader `hdf5Helper` (see `TableOpenOptions`), or, when
+  /// An HDF5 file is listed by the child reader `hdf5Launcher` starts (see `TableOpenOptions`), or, when
   /// it is nil, in this process.
   ///
   /// - Throws: `.invalidOption` for a format that holds one array (`.npy`, raw); the file's
   ///   reading errors; `.noTableFound` when nothing matches, listing what is there.
   public static func names(
-    in path: String, format: TableFormat? = nil, matching pattern: String? = nil, hdf5Helper: [String]? = nil
+    in path: String, format: TableFormat? = nil, matching pattern: String? = nil, hdf5Launcher: HDF5ChildLauncher? = nil
   ) throws -> [String] {
     let format = try format ?? detectFormat(path)
     let all: [String]
@@ -33,8 +33,8 @@ public enum TableCatalog {
         .sorted { $0.span.lowerBound < $1.span.lowerBound }.map(\.name)
     case .hdf5:
       // A hostile file may crash or hang libhdf5 while it is listed, as while it is read.
-      if let hdf5Helper {
-        all = try HDF5ChildProcess.tableNames(path: path, helper: hdf5Helper)
+      if let hdf5Launcher {
+        all = try HDF5ChildProcess.tableNames(path: path, launcher: hdf5Launcher)
       } else {
         all = try HDF5TableSource.tableNames(path: path)
       }

@@ -14,20 +14,20 @@ public struct TableOpenOptions: Sendable, Equatable {
   /// Read HDF5 data stored outside the file: external storage, virtual datasets, external
   /// links. Off by default, since a hostile file can point them at `/etc/passwd`.
   public var allowExternal = false
-  /// The command line of an HDF5 reader to run as a child process (`HDF5ChildServer`), so that
-  /// a libhdf5 crash or hang on a hostile file becomes an error; nil reads HDF5 in-process.
-  /// Conversions and evaluations read HDF5 counts with it too, and with `allowExternal`.
-  public var hdf5Helper: [String]?
+  /// Starts the child processes that read HDF5 (`HDF5ChildServer`), so that a libhdf5 crash
+  /// or hang on a hostile file becomes an error; nil reads HDF5 in-process. Conversions and
+  /// evaluations read HDF5 counts with it too, and with `allowExternal`.
+  public var hdf5Launcher: HDF5ChildLauncher?
 
   public init(
     format: TableFormat? = nil, name: String? = nil, raw: RawLayout = RawLayout(), allowExternal: Bool = false,
-    hdf5Helper: [String]? = nil
+    hdf5Launcher: HDF5ChildLauncher? = nil
   ) {
     self.format = format
     self.name = name
     self.raw = raw
     self.allowExternal = allowExternal
-    self.hdf5Helper = hdf5Helper
+    self.hdf5Launcher = hdf5Launcher
   }
 }
 

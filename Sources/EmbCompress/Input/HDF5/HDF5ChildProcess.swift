@@ -5,7 +5,8 @@ import Foundation
   import Glibc
 #endif
 
-/// The parent's side of one HDF5 child reader (`HDF5ChildServer`): the process, its two pipes,
+/// The parent's side of one HDF5 child reader (`HDF5ChildServer`, started by
+/// `HDF5ChildLauncher`): the process, its two pipes,
 /// the memory the bulk data travels through, and what its death or silence means.
 ///
 /// libhdf5 1.10 segfaults on some malformed files (compact-layout overreads, fixed-array chunk
@@ -19,10 +20,8 @@ import Foundation
 /// not the pipe; the pipes carry one short line per request.
 final class HDF5ChildProcess {
   let path: String
-  private let process: Process
-  /// The pipes' handles own their descriptors; kept so they stay open as long as we are.
-  private let requestPipe = Pipe()
-  private let replyPipe = Pipe()
+  private let launcher: HDF5ChildLauncher
+  private let pid: pid_t
   private let requests: Int32
   private let replies: Int32
   private let shared: Int32
@@ -40,11 +39,11 @@ final class HDF5ChildProcess {
     ProcessInfo.processInfo.environment["EMBCOMPRESS_HDF5_WATCHDOG"].flatMap(Double.init) ?? 60
   }
 
-  /// Starts `helper` (a command line that ends up in `HDF5ChildServer.serve`) with `request`
-  /// on `path`, plus `options` after the paths.
-  init(request: HDF5ChildServer.Request, path: String, options: [String] = [], helper: [String]) throws {
+  /// Has `launcher` start a child for `request` on `path`, on dataset `name` if given.
+  init(request: HDF5ChildServer.Request, path: String, name: String? = nil, allowExternal: Bool = false, launcher: HDF5ChildLauncher) throws {
     try RegularFile.check(path)
     self.path = path
+    self.launcher = launcher
     watchdog = Self.watchdogSeconds
     shared = chdf5_shared_memory()
     guard shared >= 0 else {
@@ -52,32 +51,17 @@ final class HDF5ChildProcess {
     }
     // A child that died makes a write to its pipe raise SIGPIPE; the write's error says it better.
     signal(SIGPIPE, SIG_IGN)
-    let input = requestPipe
-    let output = replyPipe
-    process = Process()
-    process.executableURL = URL(fileURLWithPath: helper[0])
-    process.arguments = Array(helper.dropFirst()) + [request.rawValue, path, "/proc/\(getpid())/fd/\(shared)"] + options
-    var environment = ProcessInfo.processInfo.environment
-    // A crash is expected now and then: no backtrace (slow, and 50 lines nobody sees).
-    environment["SWIFT_BACKTRACE"] = "enable=no"
-    // The child never calls BLAS: without this OpenBLAS starts a thread per core at load, which
-    // spins ~0.1 s of CPU the parent's reads and fits could use.
-    environment["OPENBLAS_NUM_THREADS"] = "1"
-    process.environment = environment
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    requests = input.fileHandleForWriting.fileDescriptor
-    replies = output.fileHandleForReading.fileDescriptor
+    let reader: HDF5ChildLauncher.Reader
     do {
-      try process.run()
+      reader = try launcher.launch(
+        request, path: path, sharedPath: "/proc/\(getpid())/fd/\(shared)", name: name, allowExternal: allowExternal)
     } catch {
       close(shared)
-      throw EmbCompressError.readFailed(path: path, detail: "cannot start the HDF5 reader: \(error)")
+      throw error
     }
-    // Keep only our ends of the pipes open, so the child's exit is seen as end of file.
-    try? input.fileHandleForReading.close()
-    try? output.fileHandleForWriting.close()
+    pid = reader.pid
+    requests = reader.requests
+    replies = reader.replies
   }
 
   deinit { shutDown() }
@@ -145,7 +129,7 @@ final class HDF5ChildProcess {
       scanned = pending.count
       try Cancellation.checkForSignal()
       guard Date() < deadline else {
-        kill(process.processIdentifier, SIGKILL)
+        launcher.stop(pid)
         throw EmbCompressError.malformed(
           path: path,
           detail: "libhdf5 made no progress for \(Int(watchdog)) s while \(doing) (a loop in the file's structures?); stopped it")
@@ -164,15 +148,18 @@ final class HDF5ChildProcess {
 
   /// The error for a child that went away: a crash inside libhdf5 is a malformed file.
   private func childEnded(while doing: String) throws -> Error {
-    process.waitUntilExit()
+    let status = launcher.status(of: pid)
     try Cancellation.checkForSignal()
-    if process.terminationReason == .uncaughtSignal {
-      let number = process.terminationStatus
+    guard let status else {
+      return EmbCompressError.malformed(path: path, detail: "the HDF5 reader stopped while \(doing); the file is malformed")
+    }
+    if chdf5_signaled(status) != 0 {
+      let number = chdf5_term_signal(status)
       let name = number == SIGSEGV ? "SIGSEGV" : number == SIGBUS ? "SIGBUS" : number == SIGABRT ? "SIGABRT" : number == SIGKILL ? "SIGKILL" : "signal \(number)"
       return EmbCompressError.malformed(path: path, detail: "libhdf5 crashed (\(name)) while \(doing); the file is malformed")
     }
     return EmbCompressError.malformed(
-      path: path, detail: "the HDF5 reader stopped (exit \(process.terminationStatus)) while \(doing); the file is malformed")
+      path: path, detail: "the HDF5 reader stopped (exit \(chdf5_exit_status(status))) while \(doing); the file is malformed")
   }
 
   /// The error the child sent (`E` and the error as JSON), or a protocol failure.
@@ -184,20 +171,19 @@ final class HDF5ChildProcess {
   }
 
   private func shutDown() {
-    // The child only reads; nothing of it needs to finish. Not waited for: Foundation reaps it
-    // (its SIGCHLD handler), and `waitUntilExit` polls the run loop in 50 ms steps, which cost
-    // more than the rest of a small read.
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    try? requestPipe.fileHandleForWriting.close()
-    try? replyPipe.fileHandleForReading.close()
+    // The child only reads; nothing of it needs to finish, and nobody waits for it: the
+    // launcher reaps it.
+    launcher.stop(pid)
+    close(requests)
+    close(replies)
     for mapping in mappings { munmap(mapping.baseAddress, mapping.count) }
     mappings = []
     close(shared)
   }
 
   /// The 2-D float datasets of `path`, listed by a child reader (`TableCatalog`).
-  static func tableNames(path: String, helper: [String]) throws -> [String] {
-    let child = try HDF5ChildProcess(request: .list, path: path, helper: helper)
+  static func tableNames(path: String, launcher: HDF5ChildLauncher) throws -> [String] {
+    let child = try HDF5ChildProcess(request: .list, path: path, launcher: launcher)
     let listed = try child.expect("L", while: "listing its datasets")
     guard let names = try? JSONDecoder().decode([String].self, from: Data(listed.utf8)) else {
       throw child.failure("L " + listed)
@@ -206,9 +192,8 @@ final class HDF5ChildProcess {
   }
 
   /// The 1-D numeric dataset `dataset` of `path` as `Double`s, read by a child reader (`IdCounts`).
-  static func values(path: String, dataset: String, allowExternal: Bool, helper: [String]) throws -> [Double] {
-    let child = try HDF5ChildProcess(
-      request: .values, path: path, options: ["--dataset", dataset] + (allowExternal ? ["--allow-external"] : []), helper: helper)
+  static func values(path: String, dataset: String, allowExternal: Bool, launcher: HDF5ChildLauncher) throws -> [Double] {
+    let child = try HDF5ChildProcess(request: .values, path: path, name: dataset, allowExternal: allowExternal, launcher: launcher)
     let announced = try child.expect("N", while: "opening the counts")
     // The child checked the length against the stored bytes; this bounds it again, since the
     // parent allocates from it.

@@ -18,11 +18,9 @@ public final class HDF5ChildTableSource: TableSource, @unchecked Sendable {
   /// Where rows for a buffer outside the shared memory are read, then copied from.
   private var scratch: UnsafeMutableRawBufferPointer?
 
-  /// Starts `helper` (a command line that ends up in `HDF5ChildServer.serve`) on `path`.
-  public init(path: String, name: String?, allowExternal: Bool, helper: [String]) throws {
-    child = try HDF5ChildProcess(
-      request: .table, path: path, options: (name.map { ["--dataset", $0] } ?? []) + (allowExternal ? ["--allow-external"] : []),
-      helper: helper)
+  /// Has `launcher` start a child reader on `path`.
+  public init(path: String, name: String?, allowExternal: Bool, launcher: HDF5ChildLauncher) throws {
+    child = try HDF5ChildProcess(request: .table, path: path, name: name, allowExternal: allowExternal, launcher: launcher)
     let json = try child.expect("I", while: "opening it")
     guard let opened = try? JSONDecoder().decode(HDF5ChildServer.Opened.self, from: Data(json.utf8)) else {
       throw EmbCompressError.malformed(path: path, detail: "the HDF5 reader answered \(UntrustedText.quoted(String(json.prefix(200))))")
