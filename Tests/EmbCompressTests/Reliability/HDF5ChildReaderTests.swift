@@ -23,4 +23,44 @@ import Testing
     #expect(!(outputs["1"]?.info.isEmpty ?? true))
     #expect(outputs["1"]?.checkpoint == outputs["0"]?.checkpoint)
   }
+
+  /// The processes whose environment holds `marker`: the run's launcher and readers inherit it.
+  private static func processes(marked marker: String) -> [Int32] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap(Int32.init).filter { pid in
+      guard let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
+      return environment.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == marker }
+    }
+  }
+
+  @Test func noReaderOrLauncherOutlivesTheRun() throws {
+    // Ended normally, by SIGKILL mid-read, and with an early SIGINT, the run leaves no process
+    // of its own behind (the launcher dies with it, the readers with the launcher).
+    let table = HostileFiles.path("big.h5")
+    for ending in ["exit", "SIGKILL", "SIGINT"] {
+      let marker = "EMBCOMPRESS_TEST_MARKER=\(UUID().uuidString)"
+      let process = Process()
+      process.executableURL = CommandRunner.executable
+      process.arguments = ["info", table]
+      let name = String(marker.split(separator: "=")[0])
+      process.environment = ProcessInfo.processInfo.environment.merging([name: String(marker.split(separator: "=")[1])]) { $1 }
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      if ending != "exit" {
+        // Until its reader exists: the launcher's child.
+        let deadline = Date().addingTimeInterval(30)
+        while Self.processes(marked: marker).count < 3 && Date() < deadline && process.isRunning { usleep(1000) }
+        kill(process.processIdentifier, ending == "SIGKILL" ? SIGKILL : SIGINT)
+      }
+      process.waitUntilExit()
+      var left = Self.processes(marked: marker)
+      let deadline = Date().addingTimeInterval(5)
+      while !left.isEmpty && Date() < deadline {
+        usleep(20000)
+        left = Self.processes(marked: marker)
+      }
+      #expect(left.isEmpty, "\(ending): still running: \(left)")
+    }
+  }
 }
