@@ -31,7 +31,7 @@ import Foundation
 ///   output attached: answered `P <pid>`, or `F <errno>`.
 /// - `W <pid>`: answered `X <wait status>` once that reader has ended, or `X -1` if it is
 ///   not one of ours.
-/// - `K <pid>`: that reader is killed unless it has already ended; no answer.
+/// - `K <pid>`: that reader is killed unless it has been reaped already; no answer.
 public final class HDF5ChildLauncher: @unchecked Sendable {
   private let socket: Int32
   private let lock = NSLock()
@@ -118,7 +118,7 @@ public final class HDF5ChildLauncher: @unchecked Sendable {
     return status
   }
 
-  /// Kills reader `pid` unless it has ended already (so a reused process id is never hit).
+  /// Kills reader `pid` unless it has been reaped (so a reused process id is never hit).
   func stop(_ pid: pid_t) {
     lock.withLock {
       let message = Array("K \(pid)".utf8)
@@ -172,6 +172,9 @@ public final class HDF5ChildLauncher: @unchecked Sendable {
     }
     // libhdf5's one-time set-up, done once here rather than in every reader.
     _ = H5open()
+    // Readers not yet reaped: only those may be killed, since a reaped one's process id may
+    // already be another process's.
+    var live: Set<pid_t> = []
     var ended: [pid_t: Int32] = [:]
     var buffer = [UInt8](repeating: 0, count: 65536)
     var fds: [Int32] = [-1, -1, -1, -1]
@@ -184,6 +187,7 @@ public final class HDF5ChildLauncher: @unchecked Sendable {
       while true {
         let pid = waitpid(-1, &status, WNOHANG)
         guard pid > 0 else { return }
+        live.remove(pid)
         // Readers the program stopped are never asked about; keep a bounded record.
         if ended.count >= 4096 { ended.removeAll() }
         ended[pid] = status
@@ -217,6 +221,7 @@ public final class HDF5ChildLauncher: @unchecked Sendable {
         }
         let error = errno
         for fd in received { close(fd) }
+        if pid > 0 { live.insert(pid) }
         answer(pid > 0 ? "P \(pid)" : "F \(error)")
       case "W":
         for fd in received { close(fd) }
@@ -231,11 +236,13 @@ public final class HDF5ChildLauncher: @unchecked Sendable {
         var status: Int32 = 0
         var result: pid_t
         repeat { result = waitpid(pid, &status, 0) } while result < 0 && errno == EINTR
+        live.remove(pid)
         answer(result == pid ? "X \(status)" : "X -1")
       case "K":
         for fd in received { close(fd) }
         guard let pid = pid_t(fields[0].dropFirst(2)), pid > 0 else { continue }
-        if ended.removeValue(forKey: pid) == nil { kill(pid, SIGKILL) }
+        ended.removeValue(forKey: pid)
+        if live.contains(pid) { kill(pid, SIGKILL) }
       default:
         for fd in received { close(fd) }
       }
