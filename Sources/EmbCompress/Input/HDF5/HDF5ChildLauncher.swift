@@ -35,6 +35,8 @@ import Foundation
 public final class HDF5ChildLauncher: @unchecked Sendable {
   private let socket: Int32
   private let lock = NSLock()
+  /// Requests whose answers did not come in time: they come before the next one's.
+  private var unanswered = 0
 
   private init(socket: Int32) { self.socket = socket }
 
@@ -130,24 +132,38 @@ public final class HDF5ChildLauncher: @unchecked Sendable {
   private func exchange(_ message: [UInt8], fds: [Int32], path: String, seconds: Double = 10) throws -> String {
     try lock.withLock {
       let failure = EmbCompressError.readFailed(path: path, detail: "cannot start the HDF5 reader: its launcher is gone")
-      guard chdf5_send_message(socket, message, message.count, fds, Int32(fds.count)) == message.count else { throw failure }
-      var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-      var waited = 0.0
-      while true {
-        let ready = poll(&poller, 1, 100)
-        if ready > 0 { break }
-        if ready < 0 && errno != EINTR { throw failure }
-        waited += 0.1
-        guard waited < seconds else { throw failure }
+      // Answers to requests that timed out come first; they are not ours.
+      while unanswered > 0 {
+        guard try receive(seconds: seconds, failure: failure) != nil else { throw failure }
+        unanswered -= 1
       }
-      var buffer = [UInt8](repeating: 0, count: 256)
-      var received: [Int32] = [-1, -1, -1, -1]
-      var count: Int32 = 0
-      let got = chdf5_receive_message(socket, &buffer, buffer.count, &received, &count)
-      for index in 0..<Int(count) { close(received[index]) }
-      guard got > 0 else { throw failure }
-      return String(decoding: buffer[0..<got], as: UTF8.self)
+      guard chdf5_send_message(socket, message, message.count, fds, Int32(fds.count)) == message.count else { throw failure }
+      guard let answer = try receive(seconds: seconds, failure: failure) else {
+        unanswered += 1
+        throw failure
+      }
+      return answer
     }
+  }
+
+  /// The launcher's next answer, or nil when none came within `seconds`. Called under `lock`.
+  private func receive(seconds: Double, failure: EmbCompressError) throws -> String? {
+    var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+    var waited = 0.0
+    while true {
+      let ready = poll(&poller, 1, 100)
+      if ready > 0 { break }
+      if ready < 0 && errno != EINTR { throw failure }
+      waited += 0.1
+      guard waited < seconds else { return nil }
+    }
+    var buffer = [UInt8](repeating: 0, count: 256)
+    var received: [Int32] = [-1, -1, -1, -1]
+    var count: Int32 = 0
+    let got = chdf5_receive_message(socket, &buffer, buffer.count, &received, &count)
+    for index in 0..<Int(count) { close(received[index]) }
+    guard got > 0 else { throw failure }
+    return String(decoding: buffer[0..<got], as: UTF8.self)
   }
 
   // MARK: The launcher process
