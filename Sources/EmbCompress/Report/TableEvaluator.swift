@@ -151,7 +151,7 @@ public enum TableEvaluator {
     measured.weighted?.baselines = weightedErrors
 
     measuredError?(measured.error)
-    let neighbors = measureNeighbors(
+    let neighbors = try measureNeighbors(
       sample: sample, rows: sampled, tables: tables, svd: svd, hash: hash, baselines: &baselines, options: options,
       progress: progress)
     return TableEvaluation(
@@ -180,7 +180,7 @@ public enum TableEvaluator {
   private static func measureNeighbors(
     sample: NeighborSample, rows sampled: SampledRows, tables: RuleTables, svd: TruncatedSVDBaseline?,
     hash: HashBaseline?, baselines: inout [Baseline], options: EvaluationOptions, progress: Progress?
-  ) -> NeighborRecall? {
+  ) throws -> NeighborRecall? {
     let dim = sampled.dim
     var keptIDs: [Int] = []
     var original: [Float] = []
@@ -201,12 +201,12 @@ public enum TableEvaluator {
     // One buffer of rebuilt rows and one of unit rows serve every search: fresh memory is dear.
     var corpus = [Float](repeating: 0, count: count * dim)
     var rebuilt = [Float](repeating: 0, count: count * dim)
-    func neighbors(of rows: [Float]) -> [Int32] {
+    func neighbors(of rows: [Float]) throws -> [Int32] {
       CosineNeighbors.normalize(rows, count: count, dim: dim, into: &corpus, threads: options.threads)
-      return CosineNeighbors.nearest(
+      return try CosineNeighbors.nearest(
         corpus: corpus, count: count, dim: dim, queries: queries, k: k, threads: options.threads)
     }
-    let truth = neighbors(of: original)
+    let truth = try neighbors(of: original)
     progress?("neighbours", queries.count, searches)
 
     rebuilt.withUnsafeMutableBufferPointer { target in
@@ -215,7 +215,7 @@ public enum TableEvaluator {
         builder.build(id, into: UnsafeMutableBufferPointer(rebasing: target[(i * dim)..<((i + 1) * dim)]))
       }
     }
-    let recall = CosineNeighbors.recall(neighbors(of: rebuilt), against: truth, k: k)
+    let recall = CosineNeighbors.recall(try neighbors(of: rebuilt), against: truth, k: k)
     progress?("neighbours", 2 * queries.count, searches)
 
     for index in baselines.indices {
@@ -239,7 +239,7 @@ public enum TableEvaluator {
       case .hash:
         for (i, id) in keptIDs.enumerated() { rebuilt[(i * dim)..<((i + 1) * dim)] = hash!.row(of: id) }
       }
-      baselines[index].recallAtK = CosineNeighbors.recall(neighbors(of: rebuilt), against: truth, k: k)
+      baselines[index].recallAtK = CosineNeighbors.recall(try neighbors(of: rebuilt), against: truth, k: k)
       progress?("neighbours", (3 + index) * queries.count, searches)
     }
     return NeighborRecall(k: k, queries: queries.count, corpus: count, recallAtK: recall, seed: options.seed)

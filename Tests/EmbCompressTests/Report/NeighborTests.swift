@@ -44,12 +44,12 @@ import Testing
   }
 
   @Test(arguments: [1, 3])
-  func nearestAgreesWithBruteForce(threads: Int) {
+  func nearestAgreesWithBruteForce(threads: Int) throws {
     var random = TestRandom(seed: 8)
     let count = 400, dim = 9, k = 10
     let rows = (0..<(count * dim)).map { _ in Float(random.normal()) }
     let queries = [0, 399, 17, 200] + Array(100..<170)
-    let found = CosineNeighbors.nearest(
+    let found = try CosineNeighbors.nearest(
       corpus: CosineNeighbors.normalized(rows, count: count, dim: dim), count: count, dim: dim, queries: queries, k: k,
       threads: threads)
     for (index, query) in queries.enumerated() {
@@ -57,10 +57,10 @@ import Testing
     }
   }
 
-  @Test func tiesGoToTheEarlierRowAndZeroRowsScoreZero() {
+  @Test func tiesGoToTheEarlierRowAndZeroRowsScoreZero() throws {
     // Rows 1, 2 and 4 point the same way as row 0; row 3 is zero; row 5 points away.
     let rows: [Float] = [1, 0, 2, 0, 3, 0, 0, 0, 5, 0, -1, 0]
-    let found = CosineNeighbors.nearest(
+    let found = try CosineNeighbors.nearest(
       corpus: CosineNeighbors.normalized(rows, count: 6, dim: 2), count: 6, dim: 2, queries: [0, 3], k: 4, threads: 1)
     #expect(Array(found[0..<4]) == [1, 2, 4, 3])
     // A zero query has cosine 0 with everything: the first rows, in order.

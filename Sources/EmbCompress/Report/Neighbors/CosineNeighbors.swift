@@ -56,7 +56,9 @@ enum CosineNeighbors {
   /// rows, nearest first: `queries.count × k` values.
   ///
   /// - Parameter corpus: unit rows, `count × dim` (see `normalized`); `k < count`.
-  static func nearest(corpus: [Float], count: Int, dim: Int, queries: [Int], k: Int, threads: Int) -> [Int32] {
+  /// - Throws: `Interrupted` when a signal asked the run to stop: the workers leave at their next
+  ///   corpus tile, since the searches take seconds in a debug build (2026-12-03 signal storm).
+  static func nearest(corpus: [Float], count: Int, dim: Int, queries: [Int], k: Int, threads: Int) throws -> [Int32] {
     precondition(k >= 1 && k < count)
     let tile = min(count, corpusTile)
     let ties = TwinTies(twin: firstIdentical(corpus, count: count, dim: dim), count: count, tile: tile)
@@ -93,6 +95,7 @@ enum CosineNeighbors {
               }
               filled.update(repeating: 0, count: chunk.count)
               for (tileIndex, first) in stride(from: 0, to: count, by: tile).enumerated() {
+                if Cancellation.requestedSignal != nil { return }
                 let width = min(tile, count - first)
                 MatrixTiles.product(block, corpus + first * dim, m: chunk.count, n: width, k: dim, into: cosines)
                 ties.apply(tile: tileIndex, first: first, rows: chunk.count, cosines: cosines, width: width, kept: kept)
@@ -107,6 +110,7 @@ enum CosineNeighbors {
         }
       }
     }
+    try Cancellation.checkForSignal()
     return result
   }
 
