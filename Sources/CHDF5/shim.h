@@ -149,7 +149,6 @@ static inline ssize_t chdf5_receive_message(int socket, void *bytes, size_t leng
 }
 
 static inline pid_t chdf5_fork(void) { return fork(); }
-static inline int chdf5_exited(int status) { return WIFEXITED(status); }
 static inline int chdf5_exit_status(int status) { return WEXITSTATUS(status); }
 static inline int chdf5_signaled(int status) { return WIFSIGNALED(status); }
 static inline int chdf5_term_signal(int status) { return WTERMSIG(status); }

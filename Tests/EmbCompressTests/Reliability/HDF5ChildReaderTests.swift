@@ -38,12 +38,12 @@ import Testing
     // of its own behind (the launcher dies with it, the readers with the launcher).
     let table = HostileFiles.path("big.h5")
     for ending in ["exit", "SIGKILL", "SIGINT"] {
-      let marker = "EMBCOMPRESS_TEST_MARKER=\(UUID().uuidString)"
+      let value = UUID().uuidString
+      let marker = "EMBCOMPRESS_TEST_MARKER=\(value)"
       let process = Process()
       process.executableURL = CommandRunner.executable
       process.arguments = ["info", table]
-      let name = String(marker.split(separator: "=")[0])
-      process.environment = ProcessInfo.processInfo.environment.merging([name: String(marker.split(separator: "=")[1])]) { $1 }
+      process.environment = ProcessInfo.processInfo.environment.merging(["EMBCOMPRESS_TEST_MARKER": value]) { $1 }
       process.standardOutput = FileHandle.nullDevice
       process.standardError = FileHandle.nullDevice
       try process.run()

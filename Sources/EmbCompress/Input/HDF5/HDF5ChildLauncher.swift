@@ -87,28 +87,25 @@ public final class HDF5ChildLauncher: @unchecked Sendable {
       throw failure(String(cString: strerror(error)))
     }
     for fd in input + output { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-    // The reader's ends go to the launcher (which passes them on); ours stay.
+    // The reader's ends go to the launcher (which passes them on); ours stay, if it started.
     defer {
       close(input[0])
       close(output[1])
     }
     let fields = [request.rawValue, path, sharedPath, name ?? "", name == nil ? "0" : "1", allowExternal ? "1" : "0"]
     let message = Array(("S\0" + fields.joined(separator: "\0")).utf8)
-    let answer: String
     do {
-      answer = try exchange(message, fds: [input[0], output[1]], path: path)
+      let answer = try exchange(message, fds: [input[0], output[1]], path: path)
+      guard answer.hasPrefix("P "), let pid = pid_t(answer.dropFirst(2)), pid > 0 else {
+        let code = answer.hasPrefix("F ") ? Int32(answer.dropFirst(2)) ?? 0 : 0
+        throw failure(code != 0 ? String(cString: strerror(code)) : "the launcher answered \(UntrustedText.quoted(answer))")
+      }
+      return Reader(pid: pid, requests: input[1], replies: output[0])
     } catch {
       close(input[1])
       close(output[0])
       throw error
     }
-    guard answer.hasPrefix("P "), let pid = pid_t(answer.dropFirst(2)), pid > 0 else {
-      close(input[1])
-      close(output[0])
-      let code = answer.hasPrefix("F ") ? Int32(answer.dropFirst(2)) ?? 0 : 0
-      throw failure(code != 0 ? String(cString: strerror(code)) : "the launcher answered \(UntrustedText.quoted(answer))")
-    }
-    return Reader(pid: pid, requests: input[1], replies: output[0])
   }
 
   /// How reader `pid` ended (a wait status), waiting at most `seconds` for it; nil when that
@@ -149,13 +146,12 @@ public final class HDF5ChildLauncher: @unchecked Sendable {
   /// The launcher's next answer, or nil when none came within `seconds`. Called under `lock`.
   private func receive(seconds: Double, failure: EmbCompressError) throws -> String? {
     var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-    var waited = 0.0
+    let deadline = Date().addingTimeInterval(seconds)
     while true {
       let ready = poll(&poller, 1, 100)
       if ready > 0 { break }
       if ready < 0 && errno != EINTR { throw failure }
-      waited += 0.1
-      guard waited < seconds else { return nil }
+      guard Date() < deadline else { return nil }
     }
     var buffer = [UInt8](repeating: 0, count: 256)
     var received: [Int32] = [-1, -1, -1, -1]
@@ -215,13 +211,15 @@ public final class HDF5ChildLauncher: @unchecked Sendable {
       guard got > 0 else { _exit(0) }
       reap()
       let received = Array(fds[0..<Int(count)])
+      // Ours to close once handled: a started reader has its own copies (the forked one never
+      // gets here, since `serve` does not return).
+      defer { for fd in received { close(fd) } }
       let fields = buffer[0..<got].split(separator: 0, omittingEmptySubsequences: false).map {
         String(decoding: $0, as: UTF8.self)
       }
       switch fields[0].first {
       case "S":
         guard fields.count == 7, received.count == 2, let request = HDF5ChildServer.Request(rawValue: fields[1]) else {
-          for fd in received { close(fd) }
           answer("F \(EINVAL)")
           continue
         }
@@ -236,11 +234,9 @@ public final class HDF5ChildLauncher: @unchecked Sendable {
             allowExternal: fields[6] == "1")
         }
         let error = errno
-        for fd in received { close(fd) }
         if pid > 0 { live.insert(pid) }
         answer(pid > 0 ? "P \(pid)" : "F \(error)")
       case "W":
-        for fd in received { close(fd) }
         guard let pid = pid_t(fields[0].dropFirst(2)), pid > 0 else {
           answer("X -1")
           continue
@@ -255,12 +251,11 @@ public final class HDF5ChildLauncher: @unchecked Sendable {
         live.remove(pid)
         answer(result == pid ? "X \(status)" : "X -1")
       case "K":
-        for fd in received { close(fd) }
         guard let pid = pid_t(fields[0].dropFirst(2)), pid > 0 else { continue }
         ended.removeValue(forKey: pid)
         if live.contains(pid) { kill(pid, SIGKILL) }
       default:
-        for fd in received { close(fd) }
+        break
       }
     }
   }
