@@ -8,8 +8,9 @@ import Dispatch
 /// It holds a range of buckets. When the sums of all of them would not fit the report's share of
 /// `--memory`, the baseline takes several passes, one range each (`HashBaseline.absorb`); each
 /// bucket's sums are the same bits whatever its range, so the baseline does not depend on
-/// `--memory`. Each thread owns a fixed range of columns and adds the rows in id order, so the
-/// sums are the same bits for any thread count.
+/// `--memory`. Every bucket's rows are added in id order whatever the threads, so the sums are the
+/// same bits for any thread count: when no bucket occurs twice in a block, each thread adds a
+/// fixed run of the block's rows, whole; otherwise each thread owns a fixed range of columns.
 final class HashBucketSums {
   let buckets: Int
   let dim: Int
@@ -39,10 +40,13 @@ final class HashBucketSums {
   /// Adds the rows of `block` whose bucket is in `range`; `weights` are every id's counts.
   func add(_ block: RowBlock, weights: [Double]? = nil, threads: Int) {
     precondition(weights != nil || !weighted)
-    // Ranges of 16 columns (a cache line of Float) so two threads never share a line of sums' rows.
-    let groups = (dim + 15) / 16
-    let workers = max(1, min(threads, groups))
     let (dim, buckets, range) = (self.dim, self.buckets, self.range)
+    // Whole rows stream through memory at the full rate; two threads sharing every row of sums,
+    // a half each, ran at a third of it. Rows split only while no bucket occurs twice in a block.
+    let byRows = block.rowCount <= buckets
+    // Otherwise ranges of 16 columns (a cache line of Float), so two threads never share a line.
+    let groups = byRows ? block.rowCount : (dim + 15) / 16
+    let workers = max(1, min(threads, groups))
     let whole = range.count == buckets
     weights.withOptionalBuffer { weights in
       sums.withUnsafeMutableBufferPointer { sums in
@@ -53,15 +57,18 @@ final class HashBucketSums {
               (sums.baseAddress!, weighted ? weightedSums.baseAddress : nil, weighted ? bucketWeights.baseAddress : nil, weights, block))
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
               let (sums, weightedSums, bucketWeights, weights, block) = shared.value
-              let columns = (groups * worker / workers * 16)..<min(dim, groups * (worker + 1) / workers * 16)
+              let columns = byRows ? 0..<dim : (groups * worker / workers * 16)..<min(dim, groups * (worker + 1) / workers * 16)
+              let ids = byRows
+                ? (block.firstRow + groups * worker / workers)..<(block.firstRow + groups * (worker + 1) / workers)
+                : block.rows
               // Runs of consecutive ids whose buckets are consecutive and in range, each one C call
               // (AVX2 where the CPU has it): the same adds, in the same order, as one row at a time.
               let width = columns.count
               guard width > 0 else { return }
-              var id = block.firstRow
-              while id < block.rows.upperBound {
+              var id = ids.lowerBound
+              while id < ids.upperBound {
                 let bucket = id % buckets
-                var run = min(block.rows.upperBound - id, buckets - bucket)
+                var run = min(ids.upperBound - id, buckets - bucket)
                 if !whole {
                   guard bucket < range.upperBound else {
                     id += run
@@ -79,7 +86,7 @@ final class HashBucketSums {
                 if let weightedSums, let weights {
                   ck_add_rows(
                     x, dim, weights.baseAddress! + id, run, width, weightedSums + slot * dim + columns.lowerBound, dim)
-                  if worker == 0 { for k in 0..<run { bucketWeights![slot + k] += weights[id + k] } }
+                  if byRows || worker == 0 { for k in 0..<run { bucketWeights![slot + k] += weights[id + k] } }
                 }
                 id += run
               }

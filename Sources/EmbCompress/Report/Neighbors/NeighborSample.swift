@@ -17,19 +17,31 @@ public struct NeighborSample: Sendable, Equatable {
 
   public init(rows: Int, size: Int, seed: UInt64) {
     precondition(rows >= 0 && size >= 0)
-    var chosen: [(key: UInt64, id: Int)]
-    if rows <= size {
-      chosen = (0..<rows).map { (Self.key(of: $0, seed: seed), $0) }
-    } else {
-      // A max-heap of the `size` smallest (key, id) seen so far. Ids arrive ascending, so a key
-      // equal to the largest kept one loses (its id is larger).
-      var heap = MaxHeap(capacity: size)
-      for id in 0..<rows { heap.offer(key: Self.key(of: id, seed: seed), id: id) }
-      chosen = heap.items
-    }
+    var chosen = Self.smallestKeys(rows: rows, size: size, seed: seed)
     chosen.sort { $0.key != $1.key ? $0.key < $1.key : $0.id < $1.id }
-    byKey = chosen.map(\.id)
+    byKey = chosen.prefix(size).map(\.id)
     ids = byKey.sorted()
+  }
+
+  /// At least the `size` ids with the smallest (key, id), and seldom many more: keys are uniform,
+  /// so those under a bound a little above `size/rows` of the key range are about `size` ids,
+  /// found in one linear scan without a heap. Should too few fall under it, the bound doubles.
+  private static func smallestKeys(rows: Int, size: Int, seed: UInt64) -> [(key: UInt64, id: Int)] {
+    guard rows > size else { return (0..<rows).map { (key(of: $0, seed: seed), $0) } }
+    guard size > 0 else { return [] }
+    // Five standard deviations of the count above its mean.
+    var fraction = (Double(size) + 5 * Double(size).squareRoot() + 16) / Double(rows)
+    while true {
+      let bound = fraction >= 1 ? UInt64.max : UInt64(Double(UInt64.max) * fraction)
+      var kept: [(key: UInt64, id: Int)] = []
+      kept.reserveCapacity(Int(Double(rows) * min(1, fraction)) + 1)
+      for id in 0..<rows {
+        let k = key(of: id, seed: seed)
+        if k <= bound { kept.append((k, id)) }
+      }
+      if kept.count >= size || bound == UInt64.max { return kept }
+      fraction *= 2
+    }
   }
 
   /// SplitMix64's output function on `seed + (id + 1)·γ`.
@@ -39,46 +51,5 @@ public struct NeighborSample: Sendable, Equatable {
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
-  }
-
-  private struct MaxHeap {
-    var items: [(key: UInt64, id: Int)] = []
-    let capacity: Int
-
-    init(capacity: Int) {
-      self.capacity = capacity
-      items.reserveCapacity(capacity)
-    }
-
-    private static func above(_ a: (key: UInt64, id: Int), _ b: (key: UInt64, id: Int)) -> Bool {
-      a.key != b.key ? a.key > b.key : a.id > b.id
-    }
-
-    mutating func offer(key: UInt64, id: Int) {
-      guard capacity > 0 else { return }
-      if items.count < capacity {
-        items.append((key, id))
-        var child = items.count - 1
-        while child > 0 {
-          let parent = (child - 1) / 2
-          guard Self.above(items[child], items[parent]) else { break }
-          items.swapAt(child, parent)
-          child = parent
-        }
-        return
-      }
-      guard key < items[0].key else { return }
-      items[0] = (key, id)
-      var parent = 0
-      while true {
-        let left = 2 * parent + 1, right = left + 1
-        var largest = parent
-        if left < items.count && Self.above(items[left], items[largest]) { largest = left }
-        if right < items.count && Self.above(items[right], items[largest]) { largest = right }
-        guard largest != parent else { return }
-        items.swapAt(parent, largest)
-        parent = largest
-      }
-    }
   }
 }
