@@ -73,7 +73,8 @@ final class MeasurementPass {
   ) throws {
     let weighted = weights != nil
     hashSums = firstHashSums ?? hashRanges.first.map {
-      HashBucketSums(buckets: hashBaseline!.buckets, dim: tables.rule.dim, range: $0, weighted: weighted)
+      HashBucketSums(
+        buckets: hashBaseline!.buckets, dim: tables.rule.dim, range: $0, weighted: weighted, threads: threads)
     }
     firstHashSums = nil
     try run(source, threads: threads, maxBlockBytes: maxBlockBytes) { progress?(1, $0) }
@@ -87,7 +88,9 @@ final class MeasurementPass {
     while secondLevel || nextRange < hashRanges.count {
       passNumber += 1
       let sums = nextRange < hashRanges.count
-        ? HashBucketSums(buckets: hashBaseline!.buckets, dim: tables.rule.dim, range: hashRanges[nextRange], weighted: weighted)
+        ? HashBucketSums(
+          buckets: hashBaseline!.buckets, dim: tables.rule.dim, range: hashRanges[nextRange], weighted: weighted,
+          threads: threads)
         : nil
       let number = passNumber
       try runSecondPass(

@@ -26,14 +26,15 @@ final class HashBucketSums {
   /// What one bucket holds: its sums in Double (twice with counts, and its weight).
   static func bytesPerBucket(dim: Int, weighted: Bool) -> Int { dim * 8 * (weighted ? 2 : 1) + (weighted ? 8 : 0) }
 
-  init(buckets: Int, dim: Int, range: Range<Int>? = nil, weighted: Bool = false) {
+  /// `threads` first touch the sums (see `ZeroedDoubles`).
+  init(buckets: Int, dim: Int, range: Range<Int>? = nil, weighted: Bool = false, threads: Int = 1) {
     precondition(buckets >= 1)
     self.buckets = buckets
     self.dim = dim
     self.range = range ?? 0..<buckets
     self.weighted = weighted
-    sums = [Double](repeating: 0, count: self.range.count * dim)
-    weightedSums = weighted ? [Double](repeating: 0, count: self.range.count * dim) : []
+    sums = ZeroedDoubles.make(count: self.range.count * dim, threads: threads)
+    weightedSums = weighted ? ZeroedDoubles.make(count: self.range.count * dim, threads: threads) : []
     bucketWeights = weighted ? [Double](repeating: 0, count: self.range.count) : []
   }
 
