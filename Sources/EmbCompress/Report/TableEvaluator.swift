@@ -201,10 +201,10 @@ public enum TableEvaluator {
     // One buffer of rebuilt rows and one of unit rows serve every search: fresh memory is dear.
     var corpus = [Float](repeating: 0, count: count * dim)
     var rebuilt = [Float](repeating: 0, count: count * dim)
-    func neighbors(of rows: [Float]) throws -> [Int32] {
-      CosineNeighbors.normalize(rows, count: count, dim: dim, into: &corpus, threads: options.threads)
+    func neighbors(of rows: [Float], width: Int = dim) throws -> [Int32] {
+      CosineNeighbors.normalize(rows, count: count, dim: width, into: &corpus, threads: options.threads)
       return try CosineNeighbors.nearest(
-        corpus: corpus, count: count, dim: dim, queries: queries, k: k, threads: options.threads)
+        corpus: corpus, count: count, dim: width, queries: queries, k: k, threads: options.threads)
     }
     let truth = try neighbors(of: original)
     progress?("neighbours", queries.count, searches)
@@ -219,6 +219,7 @@ public enum TableEvaluator {
     progress?("neighbours", 2 * queries.count, searches)
 
     for index in baselines.indices {
+      var width = dim
       switch baselines[index].method {
       case .int8Rowwise:
         original.withUnsafeBufferPointer { source in
@@ -235,11 +236,14 @@ public enum TableEvaluator {
           rebuilt.withUnsafeMutableBufferPointer { ck_f16_round(source.baseAddress!, source.count, $0.baseAddress!) }
         }
       case .truncatedSVD:
-        rebuilt = svd!.reconstruct(original, count: count)
+        // The truncation's rows have the cosines of their coordinates: a search in r dimensions, not d.
+        let coordinates = svd!.coordinates(of: original, count: count)
+        rebuilt.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: coordinates, count: coordinates.count) }
+        width = svd!.rank
       case .hash:
         for (i, id) in keptIDs.enumerated() { rebuilt[(i * dim)..<((i + 1) * dim)] = hash!.row(of: id) }
       }
-      baselines[index].recallAtK = CosineNeighbors.recall(try neighbors(of: rebuilt), against: truth, k: k)
+      baselines[index].recallAtK = CosineNeighbors.recall(try neighbors(of: rebuilt, width: width), against: truth, k: k)
       progress?("neighbours", (3 + index) * queries.count, searches)
     }
     return NeighborRecall(k: k, queries: queries.count, corpus: count, recallAtK: recall, seed: options.seed)

@@ -43,19 +43,27 @@ struct TruncatedSVDBaseline {
 
   var relativeError: Double { totalSquares > 0 ? (squaredError / totalSquares).squareRoot() : 0 }
 
+  /// Rows `rows` (`count × dim`, row-major) in the basis: X·V_r, `count × rank`. The rank-r
+  /// truncation's rows are these times V_rᵀ, whose columns are orthonormal, so the two have the
+  /// same lengths and cosines.
+  func coordinates(of rows: [Float], count: Int) -> [Float] {
+    guard let basis else { preconditionFailure("made without a basis") }
+    // MatrixTiles.product takes its second factor transposed: X·V_r needs V_rᵀ (rank × dim).
+    var transposed = [Float](repeating: 0, count: rank * dim)
+    for i in 0..<dim { for j in 0..<rank { transposed[j * dim + i] = basis[i * rank + j] } }
+    var coordinates = [Float](repeating: 0, count: count * rank)
+    BLASThreads.withSingleThread { MatrixTiles.product(rows, transposed, m: count, n: rank, k: dim, into: &coordinates) }
+    return coordinates
+  }
+
   /// Rows `rows` (`count × dim`, row-major) projected on the basis, (X·V_r)·V_rᵀ: the rows of
   /// the rank-r truncation.
   func reconstruct(_ rows: [Float], count: Int) -> [Float] {
     guard let basis else { preconditionFailure("made without a basis") }
-    // MatrixTiles.product takes its second factor transposed: X·V_r needs V_rᵀ (rank × dim) as
-    // given rows, and C·V_rᵀ needs V_r (dim × rank).
-    var transposed = [Float](repeating: 0, count: rank * dim)
-    for i in 0..<dim { for j in 0..<rank { transposed[j * dim + i] = basis[i * rank + j] } }
-    var coordinates = [Float](repeating: 0, count: count * rank)
+    // C·V_rᵀ needs V_r (dim × rank) as given rows.
     var rebuilt = [Float](repeating: 0, count: count * dim)
     BLASThreads.withSingleThread {
-      MatrixTiles.product(rows, transposed, m: count, n: rank, k: dim, into: &coordinates)
-      MatrixTiles.product(coordinates, basis, m: count, n: dim, k: rank, into: &rebuilt)
+      MatrixTiles.product(coordinates(of: rows, count: count), basis, m: count, n: dim, k: rank, into: &rebuilt)
     }
     return rebuilt
   }
