@@ -174,6 +174,10 @@ public enum TableEvaluator {
     return stride(from: 0, to: buckets, by: perPass).map { $0..<min(buckets, $0 + perPass) }
   }
 
+  /// E's nearest rows per neighbour kept, as the candidates of the other searches: 8 × 10 keeps
+  /// the int8 baseline's lists settled without a search of their own on tables of normal values.
+  static let candidatesPerNeighbor = 8
+
   /// The neighbour check on the sampled rows: exact cosine top-k in E, then in the fit's and
   /// each baseline's rebuilt rows. Rows that are zero in E have no neighbours to keep and are
   /// left out of the corpus.
@@ -198,16 +202,30 @@ public enum TableEvaluator {
     let queries = Array(sample.byKey.lazy.compactMap { position[$0] }.prefix(options.querySize))
 
     let searches = (2 + baselines.count) * queries.count
-    // One buffer of rebuilt rows and one of unit rows serve every search: fresh memory is dear.
+    // E's unit rows, and one buffer of rebuilt and one of their unit rows for every other search:
+    // fresh memory is dear.
+    var unit = [Float](repeating: 0, count: count * dim)
     var corpus = [Float](repeating: 0, count: count * dim)
     var rebuilt = [Float](repeating: 0, count: count * dim)
+    CosineNeighbors.normalize(original, count: count, dim: dim, into: &unit, threads: options.threads)
+    // E's `wide` nearest per query are the candidates of every other search (see
+    // `CosineNeighbors.nearest(corpus:near:…)`); the first k are E's lists.
+    let wide = min(count - 1, Self.candidatesPerNeighbor * k)
+    let (candidates, floors) = try CosineNeighbors.nearestWithFloors(
+      corpus: unit, count: count, dim: dim, queries: queries, k: wide, threads: options.threads)
+    let truth = (0..<queries.count).flatMap { candidates[($0 * wide)..<($0 * wide + k)] }
+    progress?("neighbours", queries.count, searches)
     func neighbors(of rows: [Float], width: Int = dim) throws -> [Int32] {
       CosineNeighbors.normalize(rows, count: count, dim: width, into: &corpus, threads: options.threads)
+      guard width == dim else {
+        return try CosineNeighbors.nearest(
+          corpus: corpus, count: count, dim: width, queries: queries, k: k, threads: options.threads)
+      }
       return try CosineNeighbors.nearest(
-        corpus: corpus, count: count, dim: width, queries: queries, k: k, threads: options.threads)
+        corpus: corpus, near: unit, candidates: candidates, floors: floors, wide: wide, count: count, dim: dim,
+        queries: queries, k: k, threads: options.threads
+      ).found
     }
-    let truth = try neighbors(of: original)
-    progress?("neighbours", queries.count, searches)
 
     rebuilt.withUnsafeMutableBufferPointer { target in
       let builder = RuleRowBuilder(tables)

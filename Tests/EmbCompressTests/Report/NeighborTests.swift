@@ -26,6 +26,19 @@ import Testing
     #expect(NeighborSample(rows: rows, size: size, seed: 43).ids != sample.ids)
   }
 
+  @Test func aBoundTooLowIsRaisedUntilEnoughKeysFallUnderIt() {
+    let (rows, size) = (5000, 300)
+    let smallest = Set((0..<rows).sorted {
+      (NeighborSample.key(of: $0, seed: 3), $0) < (NeighborSample.key(of: $1, seed: 3), $1)
+    }.prefix(size))
+    for fraction in [1e-6, 0.01, 0.5] {
+      let kept = NeighborSample.smallestKeys(rows: rows, size: size, seed: 3, fraction: fraction)
+      #expect(kept.count >= size)
+      #expect(smallest.isSubset(of: Set(kept.map(\.id))))
+    }
+    #expect(NeighborSample(rows: rows, size: size, seed: 3).ids == smallest.sorted())
+  }
+
   @Test func smallTablesAreSampledWhole() {
     let sample = NeighborSample(rows: 7, size: 20, seed: 1)
     #expect(sample.ids == Array(0..<7))
@@ -54,6 +67,70 @@ import Testing
       threads: threads)
     for (index, query) in queries.enumerated() {
       #expect(Array(found[(index * k)..<((index + 1) * k)]) == reference(rows, count: count, dim: dim, query: query, k: k))
+    }
+  }
+
+  /// E's unit rows and their `wide` nearest lists with floors, as the neighbour check makes them.
+  private func candidates(_ rows: [Float], count: Int, dim: Int, queries: [Int], wide: Int) throws
+    -> (unit: [Float], lists: [Int32], floors: [Float])
+  {
+    let unit = CosineNeighbors.normalized(rows, count: count, dim: dim)
+    let (lists, floors) = try CosineNeighbors.nearestWithFloors(
+      corpus: unit, count: count, dim: dim, queries: queries, k: wide, threads: 2)
+    return (unit, lists, floors)
+  }
+
+  @Test(arguments: [1, 3])
+  func slightlyMovedRowsAreSettledByTheirCandidates(threads: Int) throws {
+    var random = TestRandom(seed: 21)
+    let count = 600, dim = 24, k = 5, wide = 40
+    let rows = (0..<(count * dim)).map { _ in Float(random.normal()) }
+    let moved = rows.map { $0 + Float(0.002 * random.normal()) }
+    let queries = Array(0..<count).filter { $0 % 7 == 3 }
+    let (unit, lists, floors) = try candidates(rows, count: count, dim: dim, queries: queries, wide: wide)
+    let (found, full) = try CosineNeighbors.nearest(
+      corpus: CosineNeighbors.normalized(moved, count: count, dim: dim), near: unit, candidates: lists, floors: floors,
+      wide: wide, count: count, dim: dim, queries: queries, k: k, threads: threads)
+    // Moves of 0.2% leave no query's list in doubt: none needs a search of its own.
+    #expect(full == 0)
+    for (index, query) in queries.enumerated() {
+      #expect(Array(found[(index * k)..<((index + 1) * k)]) == reference(moved, count: count, dim: dim, query: query, k: k))
+    }
+  }
+
+  @Test func aRowMovedFromFarAwayIsFoundByTheFullSearch() throws {
+    var random = TestRandom(seed: 5)
+    let count = 300, dim = 16, k = 4, wide = 12
+    let rows = (0..<(count * dim)).map { _ in Float(random.normal()) }
+    let queries = [0, 1, 2]
+    let (unit, lists, floors) = try candidates(rows, count: count, dim: dim, queries: queries, wide: wide)
+    // Row `far` is none of query 0's candidates; moved onto query 0 it becomes its nearest.
+    let far = (3..<count).first { !lists[0..<wide].contains(Int32($0)) }!
+    var moved = rows
+    for c in 0..<dim { moved[far * dim + c] = rows[c] }
+    let (found, full) = try CosineNeighbors.nearest(
+      corpus: CosineNeighbors.normalized(moved, count: count, dim: dim), near: unit, candidates: lists, floors: floors,
+      wide: wide, count: count, dim: dim, queries: queries, k: k, threads: 2)
+    #expect(full == queries.count)
+    #expect(found[0] == Int32(far))
+    for (index, query) in queries.enumerated() {
+      #expect(Array(found[(index * k)..<((index + 1) * k)]) == reference(moved, count: count, dim: dim, query: query, k: k))
+    }
+  }
+
+  @Test func candidatesCoveringTheCorpusNeedNoBound() throws {
+    var random = TestRandom(seed: 9)
+    let count = 30, dim = 6, k = 3
+    let rows = (0..<(count * dim)).map { _ in Float(random.normal()) }
+    let moved = rows.map { $0 + Float(0.5 * random.normal()) }
+    let queries = Array(0..<count)
+    let (unit, lists, floors) = try candidates(rows, count: count, dim: dim, queries: queries, wide: count - 1)
+    let (found, full) = try CosineNeighbors.nearest(
+      corpus: CosineNeighbors.normalized(moved, count: count, dim: dim), near: unit, candidates: lists, floors: floors,
+      wide: count - 1, count: count, dim: dim, queries: queries, k: k, threads: 2)
+    #expect(full == 0)
+    for query in queries {
+      #expect(Array(found[(query * k)..<((query + 1) * k)]) == reference(moved, count: count, dim: dim, query: query, k: k))
     }
   }
 

@@ -59,59 +59,70 @@ enum CosineNeighbors {
   /// - Throws: `Interrupted` when a signal asked the run to stop: the workers leave at their next
   ///   corpus tile, since the searches take seconds in a debug build (2026-12-03 signal storm).
   static func nearest(corpus: [Float], count: Int, dim: Int, queries: [Int], k: Int, threads: Int) throws -> [Int32] {
+    try nearestWithFloors(corpus: corpus, count: count, dim: dim, queries: queries, k: k, threads: threads).found
+  }
+
+  /// `nearest`'s lists, and each query's k-th cosine: what no other row beats.
+  static func nearestWithFloors(
+    corpus: [Float], count: Int, dim: Int, queries: [Int], k: Int, threads: Int
+  ) throws -> (found: [Int32], floors: [Float]) {
     precondition(k >= 1 && k < count)
     let tile = min(count, corpusTile)
     let ties = TwinTies(twin: firstIdentical(corpus, count: count, dim: dim), count: count, tile: tile)
     var result = [Int32](repeating: -1, count: queries.count * k)
+    var floors = [Float](repeating: 0, count: queries.count)
     let chunks = stride(from: 0, to: queries.count, by: queryChunk).map { $0..<min(queries.count, $0 + queryChunk) }
     let next = AtomicCounter()
     corpus.withUnsafeBufferPointer { corpus in
       result.withUnsafeMutableBufferPointer { result in
-        let shared = UncheckedSendable((corpus.baseAddress!, result.baseAddress!))
-        BLASThreads.withSingleThread {
-          DispatchQueue.concurrentPerform(iterations: max(1, min(threads, chunks.count))) { _ in
-            let (corpus, result) = shared.value
-            let block = UnsafeMutablePointer<Float>.allocate(capacity: queryChunk * dim)
-            let cosines = UnsafeMutablePointer<Float>.allocate(capacity: queryChunk * tile)
-            let best = UnsafeMutablePointer<Float>.allocate(capacity: queryChunk * k)
-            let found = UnsafeMutablePointer<Int32>.allocate(capacity: queryChunk * k)
-            let filled = UnsafeMutablePointer<Int>.allocate(capacity: queryChunk)
-            let kept = UnsafeMutablePointer<Float>.allocate(capacity: max(1, queryChunk * ties.groups))
-            defer {
-              block.deallocate()
-              cosines.deallocate()
-              best.deallocate()
-              found.deallocate()
-              filled.deallocate()
-              kept.deallocate()
-            }
-            while true {
-              let index = next.increment()
-              guard index < chunks.count else { return }
-              let chunk = chunks[index]
-              let chunkQueries = queries[chunk]
-              for (row, query) in chunkQueries.enumerated() {
-                (block + row * dim).update(from: corpus + query * dim, count: dim)
+        floors.withUnsafeMutableBufferPointer { floors in
+          let shared = UncheckedSendable((corpus.baseAddress!, result.baseAddress!, floors.baseAddress!))
+          BLASThreads.withSingleThread {
+            DispatchQueue.concurrentPerform(iterations: max(1, min(threads, chunks.count))) { _ in
+              let (corpus, result, floors) = shared.value
+              let block = UnsafeMutablePointer<Float>.allocate(capacity: queryChunk * dim)
+              let cosines = UnsafeMutablePointer<Float>.allocate(capacity: queryChunk * tile)
+              let best = UnsafeMutablePointer<Float>.allocate(capacity: queryChunk * k)
+              let found = UnsafeMutablePointer<Int32>.allocate(capacity: queryChunk * k)
+              let filled = UnsafeMutablePointer<Int>.allocate(capacity: queryChunk)
+              let kept = UnsafeMutablePointer<Float>.allocate(capacity: max(1, queryChunk * ties.groups))
+              defer {
+                block.deallocate()
+                cosines.deallocate()
+                best.deallocate()
+                found.deallocate()
+                filled.deallocate()
+                kept.deallocate()
               }
-              filled.update(repeating: 0, count: chunk.count)
-              for (tileIndex, first) in stride(from: 0, to: count, by: tile).enumerated() {
-                if Cancellation.requestedSignal != nil { return }
-                let width = min(tile, count - first)
-                MatrixTiles.product(block, corpus + first * dim, m: chunk.count, n: width, k: dim, into: cosines)
-                ties.apply(tile: tileIndex, first: first, rows: chunk.count, cosines: cosines, width: width, kept: kept)
+              while true {
+                let index = next.increment()
+                guard index < chunks.count else { return }
+                let chunk = chunks[index]
+                let chunkQueries = queries[chunk]
                 for (row, query) in chunkQueries.enumerated() {
-                  ck_top_k_tile(
-                    cosines + row * width, width, first, query, k, filled + row, best + row * k, found + row * k)
+                  (block + row * dim).update(from: corpus + query * dim, count: dim)
                 }
+                filled.update(repeating: 0, count: chunk.count)
+                for (tileIndex, first) in stride(from: 0, to: count, by: tile).enumerated() {
+                  if Cancellation.requestedSignal != nil { return }
+                  let width = min(tile, count - first)
+                  MatrixTiles.product(block, corpus + first * dim, m: chunk.count, n: width, k: dim, into: cosines)
+                  ties.apply(tile: tileIndex, first: first, rows: chunk.count, cosines: cosines, width: width, kept: kept)
+                  for (row, query) in chunkQueries.enumerated() {
+                    ck_top_k_tile(
+                      cosines + row * width, width, first, query, k, filled + row, best + row * k, found + row * k)
+                  }
+                }
+                (result + chunk.lowerBound * k).update(from: found, count: chunk.count * k)
+                for row in 0..<chunk.count { floors[chunk.lowerBound + row] = best[row * k + k - 1] }
               }
-              (result + chunk.lowerBound * k).update(from: found, count: chunk.count * k)
             }
           }
         }
       }
     }
     try Cancellation.checkForSignal()
-    return result
+    return (result, floors)
   }
 
   /// For each row the index of the first row identical to it; nil when all rows differ.

@@ -26,11 +26,12 @@ public struct NeighborSample: Sendable, Equatable {
   /// At least the `size` ids with the smallest (key, id), and seldom many more: keys are uniform,
   /// so those under a bound a little above `size/rows` of the key range are about `size` ids,
   /// found in one linear scan without a heap. Should too few fall under it, the bound doubles.
-  private static func smallestKeys(rows: Int, size: Int, seed: UInt64) -> [(key: UInt64, id: Int)] {
+  /// - Parameter fraction: of the key range, the first bound; by default five standard deviations
+  ///   of the count under it above `size`.
+  static func smallestKeys(rows: Int, size: Int, seed: UInt64, fraction first: Double? = nil) -> [(key: UInt64, id: Int)] {
     guard rows > size else { return (0..<rows).map { (key(of: $0, seed: seed), $0) } }
     guard size > 0 else { return [] }
-    // Five standard deviations of the count above its mean.
-    var fraction = (Double(size) + 5 * Double(size).squareRoot() + 16) / Double(rows)
+    var fraction = first ?? (Double(size) + 5 * Double(size).squareRoot() + 16) / Double(rows)
     while true {
       let bound = fraction >= 1 ? UInt64.max : UInt64(Double(UInt64.max) * fraction)
       var kept: [(key: UInt64, id: Int)] = []
