@@ -57,6 +57,29 @@ import Testing
     }
   }
 
+  /// More buckets than a block has rows: each thread adds whole rows; fewer: columns. Either way,
+  /// and in ranges, the sums are every bucket's rows added in id order, in Double.
+  @Test(arguments: [(700, 0..<700), (700, 150..<420), (37, 0..<37), (37, 5..<30)])
+  func hashSumsAreTheSameBitsOnAnyThreads(buckets: Int, range: Range<Int>) throws {
+    let table = TestTable.gaussian(rows: 2000, dim: 20, seed: 4)
+    let weights = (0..<table.rows).map { Double($0 % 7) + 0.5 }
+    var expected = [Double](repeating: 0, count: range.count * table.dim)
+    var expectedWeighted = expected
+    for id in 0..<table.rows where range.contains(id % buckets) {
+      for c in 0..<table.dim {
+        let slot = (id % buckets - range.lowerBound) * table.dim + c
+        expected[slot] += Double(table.values[id * table.dim + c])
+        expectedWeighted[slot] += weights[id] * Double(table.values[id * table.dim + c])
+      }
+    }
+    for threads in [1, 2, 3] {
+      let sums = HashBucketSums(buckets: buckets, dim: table.dim, range: range, weighted: true, threads: threads)
+      try table.source.forEachBlock(maxBlockBytes: 333 * 20 * 4) { sums.add($0, weights: weights, threads: threads) }
+      #expect(sums.sums == expected)
+      #expect(sums.weightedSums == expectedWeighted)
+    }
+  }
+
   @Test(arguments: [StoragePrecision.f32, .bf16])
   func hashBaselineIsTheFittersBucketMeans(precision: StoragePrecision) throws {
     let table = TestTable.gaussian(rows: 1000, dim: 8, seed: 21, mean: 0.3)
