@@ -38,11 +38,11 @@ enum AdditiveFit {
     let total = (0..<dim).reduce(0.0) { $0 + sums.squares[$1] }
     let counts = partitions.map { BucketSums.counts(of: $0, rows: rows) }
     let cross = CrossSums(layout: layout, memoryBudget: options.memoryBudget)
-    let tables = partitions.map { DoubleBuffer(count: $0.modulus * dim) }
+    let tables = partitions.map { DoubleBuffer(count: $0.modulus * dim, threads: options.threads) }
     // On a two-partition grid the cross sums are one or two vectors per table, so no per-bucket
     // scratch is needed (it would be as large as the quotient table).
     let grid = k == 2 ? MixedRadixGrid(layout) : nil
-    let scratch = grid != nil ? [] : partitions.map { DoubleBuffer(count: $0.modulus * dim) }
+    let scratch = grid != nil ? [] : partitions.map { DoubleBuffer(count: $0.modulus * dim, threads: options.threads) }
     let decrease = DoubleBuffer(count: dim)
     let rule = ConvergenceRule(tolerance: options.tolerance, totalSquares: total)
 

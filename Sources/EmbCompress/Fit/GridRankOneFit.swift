@@ -26,7 +26,7 @@ enum GridRankOneFit {
     let passes = RowPasses(
       source: source, unitRows: grid.columns, keepInMemory: inMemory && route != .fastGram,
       maxBlockBytes: options.maxBlockBytes, readAhead: options.threads > 1, progress: progress)
-    let sweep = GridSweep(grid: grid, dim: dim)
+    let sweep = GridSweep(grid: grid, dim: dim, threads: options.threads)
 
     var iterations = 0
     var converged = false

@@ -24,11 +24,12 @@ final class GridSweep {
   private let fastNormFull: DoubleBuffer
   private let fastNormLast: DoubleBuffer
 
-  init(grid: MixedRadixGrid, dim: Int) {
+  /// `threads` first touch the slow factor, which is as large as the output (see `ZeroedMemory`).
+  init(grid: MixedRadixGrid, dim: Int, threads: Int = 1) {
     self.grid = grid
     self.dim = dim
     fast = DoubleBuffer(count: grid.columns * dim)
-    slow = [Float](repeating: 0, count: grid.slowModulus * dim)
+    slow = ZeroedMemory.array(count: grid.slowModulus * dim, threads: threads)
     numerator = DoubleBuffer(count: grid.columns * dim)
     fullRowWeight = DoubleBuffer(count: dim)
     lastRowWeight = DoubleBuffer(count: dim)

@@ -26,15 +26,15 @@ final class HashBucketSums {
   /// What one bucket holds: its sums in Double (twice with counts, and its weight).
   static func bytesPerBucket(dim: Int, weighted: Bool) -> Int { dim * 8 * (weighted ? 2 : 1) + (weighted ? 8 : 0) }
 
-  /// `threads` first touch the sums (see `ZeroedDoubles`).
+  /// `threads` first touch the sums (see `ZeroedMemory`).
   init(buckets: Int, dim: Int, range: Range<Int>? = nil, weighted: Bool = false, threads: Int = 1) {
     precondition(buckets >= 1)
     self.buckets = buckets
     self.dim = dim
     self.range = range ?? 0..<buckets
     self.weighted = weighted
-    sums = ZeroedDoubles.make(count: self.range.count * dim, threads: threads)
-    weightedSums = weighted ? ZeroedDoubles.make(count: self.range.count * dim, threads: threads) : []
+    sums = ZeroedMemory.array(count: self.range.count * dim, threads: threads)
+    weightedSums = weighted ? ZeroedMemory.array(count: self.range.count * dim, threads: threads) : []
     bucketWeights = weighted ? [Double](repeating: 0, count: self.range.count) : []
   }
 
