@@ -108,4 +108,7 @@ void ck_f16_round(const float *x, long n, float *out);
 void ck_rebuild_rows(long first, long rows, long n, long k, const long *divisors, const long *moduli,
                      const float *const *tables, int additive, float *out, long os);
 
+/// open(2)'s O_DIRECT, which Swift's Glibc module leaves out (it is a _GNU_SOURCE flag).
+int ck_o_direct(void);
+
 #endif

@@ -5,8 +5,9 @@
 /// A file being written that appears at `path` whole, or not at all.
 ///
 /// The bytes go to a temporary file in the same folder (so the final rename never crosses file
-/// systems); `commit()` fsyncs it and renames it into place. Until then `path` is untouched,
-/// and a failure — or dropping the value without committing — removes the temporary file.
+/// systems), whole 4 MiB chunks of them past the page cache (`DirectFileAppender`); `commit()`
+/// writes the rest, fsyncs and renames it into place. Until then `path` is untouched, and a
+/// failure — or dropping the value without committing — removes the temporary file.
 ///
 ///     let output = try AtomicOutput(path: "table.npy", replacing: false)
 ///     try output.write(header)
@@ -19,6 +20,8 @@ public final class AtomicOutput {
   public let temporaryPath: String
   private let replacing: Bool
   private var descriptor: Int32
+  /// Large outputs go past the page cache (see `DirectFileAppender`).
+  private let appender: DirectFileAppender
   private var committed = false
   /// Whether `commit()` tells `Cancellation` the file is written; a set tells it once for all.
   var notesCommit = true
@@ -43,6 +46,7 @@ public final class AtomicOutput {
       throw EmbCompressError.cannotCreate(path: path, detail: String(cString: strerror(errno)))
     }
     temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    appender = DirectFileAppender(descriptor: descriptor)
     // An interrupted run removes it too (see TemporaryFileRegistry).
     TemporaryFileRegistry.shared.add(temporaryPath)
   }
@@ -53,33 +57,30 @@ public final class AtomicOutput {
     TemporaryFileRegistry.shared.remove(temporaryPath)
   }
 
-  /// Appends `bytes` to the temporary file.
+  /// Appends `bytes` to the temporary file (whole 4 MiB chunks of them go out as they fill; the
+  /// rest at `commit()`).
   /// Each write is a block boundary: a pending SIGINT/SIGTERM stops the run here.
   public func write(_ bytes: UnsafeRawBufferPointer) throws {
     try Cancellation.check()
     guard descriptor >= 0 else { throw EmbCompressError.writeFailed(path: path, detail: "already closed") }
-    var offset = 0
-    while offset < bytes.count {
-      let written = Glibc.write(descriptor, bytes.baseAddress! + offset, min(bytes.count - offset, 1 << 30))
-      if written < 0 {
-        if errno == EINTR { continue }
-        throw EmbCompressError.writeFailed(path: path, detail: String(cString: strerror(errno)))
-      }
-      offset += written
-    }
+    do { try appender.append(bytes) } catch { throw EmbCompressError.writeFailed(path: path, detail: error.description) }
   }
 
-  /// Makes the file durable and puts it at `path`: fsync, the usual permissions, then rename
-  /// (or, without `replacing`, link, which fails rather than replace a file that appeared
-  /// meanwhile), then fsync of the folder so the new name survives a crash too.
+  /// Makes the file durable and puts it at `path`: `prepare()`, then `place()`.
   public func commit() throws {
     // A signal now waits until the file is in place (or the commit failed).
-    try Cancellation.committing { try commitNow() }
+    try Cancellation.committing {
+      try prepare()
+      try place()
+    }
     if notesCommit { Cancellation.noteCommitted([path]) }
   }
 
-  private func commitNow() throws {
+  /// Writes what is still staged, fsyncs, gives the file the usual permissions and closes it:
+  /// every step that can fail on a full or failing disk, before anything at `path` changes.
+  func prepare() throws {
     guard descriptor >= 0, !committed else { throw EmbCompressError.writeFailed(path: path, detail: "already closed") }
+    do { try appender.finish() } catch { throw EmbCompressError.writeFailed(path: path, detail: error.description) }
     guard fsync(descriptor) == 0 else {
       throw EmbCompressError.writeFailed(path: path, detail: String(cString: strerror(errno)))
     }
@@ -88,6 +89,13 @@ public final class AtomicOutput {
     let closed = close(descriptor)
     descriptor = -1
     guard closed == 0 else { throw EmbCompressError.writeFailed(path: path, detail: String(cString: strerror(errno))) }
+  }
+
+  /// Renames the prepared file over `path` (or, without `replacing`, links it, which fails rather
+  /// than replace a file that appeared meanwhile), then fsyncs the folder so the new name
+  /// survives a crash too.
+  func place() throws {
+    guard descriptor < 0, !committed else { throw EmbCompressError.writeFailed(path: path, detail: "not prepared") }
     if replacing {
       guard rename(temporaryPath, path) == 0 else {
         throw EmbCompressError.cannotCreate(path: path, detail: String(cString: strerror(errno)))

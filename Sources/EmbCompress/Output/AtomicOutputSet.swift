@@ -4,10 +4,12 @@
 
 /// Several files that appear together or not at all: a checkpoint, its report, its HTML page.
 ///
-/// Each is written to its own temporary file first (`AtomicOutput`); `commit()` puts them in
-/// place in the order they were added. If one fails the ones already in place are removed
-/// again, so a later file (the report, added last) never stands without the earlier ones; a
-/// signal during the commit waits for its end (`Cancellation.committing`).
+/// Each is written to its own temporary file first (`AtomicOutput`); `commit()` finishes and
+/// fsyncs them all, and only then puts them in place in the order they were added. A full or
+/// failing disk therefore stops the commit before any path changes. If a rename fails the ones
+/// already in place are removed again, so a later file (the report, added last) never stands
+/// without the earlier ones; a signal during the commit waits for its end
+/// (`Cancellation.committing`).
 ///
 ///     let files = AtomicOutputSet()
 ///     try files.add(path: "out.qr", replacing: false, bytes: checkpoint)
@@ -41,15 +43,17 @@ public final class AtomicOutputSet {
     outputs.append(output)
   }
 
-  /// Puts every file in place, in order; on a failure removes those already placed and rethrows.
-  /// Runs inside `Cancellation.committing`, so SIGINT/SIGTERM waits until all are in place.
+  /// Makes every file durable, then puts each in place, in order; on a failure removes those
+  /// already placed and rethrows. Runs inside `Cancellation.committing`, so SIGINT/SIGTERM waits
+  /// until all are in place.
   public func commit() throws {
     try Cancellation.committing {
+      for output in outputs { try output.prepare() }
       var placed: [String] = []
       defer { for path in placed { TemporaryFileRegistry.shared.remove(path) } }
       for output in outputs {
         do {
-          try output.commit()
+          try output.place()
         } catch {
           for path in placed { unlink(path) }
           throw error

@@ -17,10 +17,22 @@ final class BackgroundValue<Value>: @unchecked Sendable {
     }
   }
 
+  private var taken = false
+
   /// The value, once computed; the first call waits for it.
   var value: Value {
+    precondition(!taken, "the value was taken")
     if let result { return result }
     done.wait()
     return result!
+  }
+
+  /// The value, once computed, handed over for good: the box keeps no reference, so a large value
+  /// is freed as soon as its new owner lets go. Neither `value` nor `take()` may follow.
+  func take() -> Value {
+    let made = value
+    taken = true
+    result = nil
+    return made
   }
 }

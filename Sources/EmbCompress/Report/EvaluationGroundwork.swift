@@ -37,13 +37,15 @@ public final class EvaluationGroundwork: @unchecked Sendable {
     }
   }
 
-  /// The sample and first sums, when made for this evaluation; nil when anything differs.
+  /// The sample and first sums, when made for this evaluation; nil when anything differs. Handed
+  /// over, not shared: the sums (twice the checkpoint's bytes) are freed as soon as the pass has
+  /// absorbed them, so the neighbour check's buffers can reuse their pages. Call it once.
   func take(rows: Int, dim: Int, budget: Int, precision: StoragePrecision, weighted: Bool, options: EvaluationOptions)
     -> (sample: NeighborSample, sums: HashBucketSums?)?
   {
     guard (rows, dim, budget, weighted) == (self.rows, self.dim, self.budget, self.weighted),
       precision == self.precision, options == self.options
     else { return nil }
-    return made.value
+    return made.take()
   }
 }

@@ -67,7 +67,7 @@ public enum TableEvaluator {
     }
     let weightedGram = gram != nil && weighted ? GramAccumulator(dim: dim) : nil
     let buckets = HashBaseline.largestBuckets(rows: rows, dim: dim, precision: precision, budget: budget)
-    let prepared = groundwork?.take(
+    var prepared = groundwork?.take(
       rows: rows, dim: dim, budget: budget, precision: precision, weighted: weighted, options: options)
     let sample = prepared?.sample ?? NeighborSample(rows: rows, size: options.corpusSize, seed: options.seed)
     var hash: HashBaseline?
@@ -91,6 +91,9 @@ public enum TableEvaluator {
       tables: tables, measuresQuantization: true, weights: counts, gram: gram, weightedGram: weightedGram,
       hashBaseline: hash, hashRanges: hashRanges, firstHashSums: prepared?.sums, sample: sampled,
       holdsKeys: holdsKeys(rows: rows, memoryBudget: options.memoryBudget))
+    // The pass owns the sums now, and frees them once absorbed: the neighbour check's buffers
+    // then reuse their pages rather than fresh ones.
+    prepared = nil
     try pass.measureAll(source, threads: options.threads, maxBlockBytes: options.maxBlockBytes) { number, done in
       progress?(number == 1 ? "measure" : "measure pass \(number)", done, rows)
     }
