@@ -9,8 +9,12 @@ import Dispatch
 public enum ChunkedRows {
   public static let chunkRows = 2048
 
-  /// `body` applied to each chunk of `rows`, in parallel; the results in chunk order.
-  public static func map<T>(rows: Range<Int>, threads: Int = SystemResources.coreCount, _ body: (Range<Int>) -> T) -> [T] {
+  /// `body` applied to each chunk of `rows`, in parallel; the results in chunk order. Work whose
+  /// rows are few but dear (a thousand queries, say) takes smaller chunks, `chunkRows`.
+  public static func map<T>(
+    rows: Range<Int>, threads: Int = SystemResources.coreCount, chunkRows: Int = ChunkedRows.chunkRows,
+    _ body: (Range<Int>) -> T
+  ) -> [T] {
     let chunks = stride(from: rows.lowerBound, to: rows.upperBound, by: chunkRows).map {
       $0..<min(rows.upperBound, $0 + chunkRows)
     }

@@ -208,9 +208,11 @@ public enum TableEvaluator {
     let searches = (2 + baselines.count) * queries.count
     // E's unit rows, and one buffer of rebuilt and one of their unit rows for every other search:
     // fresh memory is dear.
-    var unit = [Float](repeating: 0, count: count * dim)
-    var corpus = [Float](repeating: 0, count: count * dim)
-    var rebuilt = [Float](repeating: 0, count: count * dim)
+    // Not cleared: every search writes what it reads, and the first touch of these fresh pages
+    // then happens on all threads.
+    var unit = uninitializedFloats(count * dim)
+    var corpus = uninitializedFloats(count * dim)
+    var rebuilt = uninitializedFloats(count * dim)
     CosineNeighbors.normalize(original, count: count, dim: dim, into: &unit, threads: options.threads)
     // E's `wide` nearest per query are the candidates of every other search (see
     // `CosineNeighbors.nearest(corpus:near:…)`); the first k are E's lists.
@@ -231,11 +233,9 @@ public enum TableEvaluator {
       ).found
     }
 
-    rebuilt.withUnsafeMutableBufferPointer { target in
+    fillRows(of: &rebuilt, count: count, dim: dim, threads: options.threads) { chunk, row in
       let builder = RuleRowBuilder(tables)
-      for (i, id) in keptIDs.enumerated() {
-        builder.build(id, into: UnsafeMutableBufferPointer(rebasing: target[(i * dim)..<((i + 1) * dim)]))
-      }
+      for i in chunk { builder.build(keptIDs[i], into: row(i)) }
     }
     let recall = CosineNeighbors.recall(try neighbors(of: rebuilt), against: truth, k: k)
     progress?("neighbours", 2 * queries.count, searches)
@@ -245,11 +245,9 @@ public enum TableEvaluator {
       switch baselines[index].method {
       case .int8Rowwise:
         original.withUnsafeBufferPointer { source in
-          rebuilt.withUnsafeMutableBufferPointer { target in
-            for i in 0..<count {
-              Int8RowwiseQuantization.reconstruct(
-                UnsafeBufferPointer(rebasing: source[(i * dim)..<((i + 1) * dim)]),
-                into: UnsafeMutableBufferPointer(rebasing: target[(i * dim)..<((i + 1) * dim)]))
+          fillRows(of: &rebuilt, count: count, dim: dim, threads: options.threads) { chunk, row in
+            for i in chunk {
+              Int8RowwiseQuantization.reconstruct(UnsafeBufferPointer(rebasing: source[(i * dim)..<((i + 1) * dim)]), into: row(i))
             }
           }
         }
@@ -263,11 +261,36 @@ public enum TableEvaluator {
         rebuilt.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: coordinates, count: coordinates.count) }
         width = svd!.rank
       case .hash:
-        for (i, id) in keptIDs.enumerated() { rebuilt[(i * dim)..<((i + 1) * dim)] = hash!.row(of: id) }
+        let hash = hash!
+        fillRows(of: &rebuilt, count: count, dim: dim, threads: options.threads) { chunk, row in
+          for i in chunk {
+            let target = row(i)
+            hash.row(of: keptIDs[i]).withUnsafeBufferPointer { _ = target.initialize(fromContentsOf: $0) }
+          }
+        }
       }
       baselines[index].recallAtK = CosineNeighbors.recall(try neighbors(of: rebuilt, width: width), against: truth, k: k)
       progress?("neighbours", (3 + index) * queries.count, searches)
     }
     return NeighborRecall(k: k, queries: queries.count, corpus: count, recallAtK: recall, seed: options.seed)
+  }
+
+  /// `count` Floats, not cleared.
+  private static func uninitializedFloats(_ count: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+  }
+
+  /// Writes the `count` rows of `rows` (`dim` wide) on all threads: `fill` gets a chunk of row
+  /// indices and the place of each row.
+  private static func fillRows(
+    of rows: inout [Float], count: Int, dim: Int, threads: Int,
+    _ fill: (Range<Int>, (Int) -> UnsafeMutableBufferPointer<Float>) -> Void
+  ) {
+    rows.withUnsafeMutableBufferPointer { target in
+      let base = target.baseAddress!
+      _ = ChunkedRows.map(rows: 0..<count, threads: threads, chunkRows: 1024) { chunk in
+        fill(chunk) { UnsafeMutableBufferPointer(start: base + $0 * dim, count: dim) }
+      }
+    }
   }
 }

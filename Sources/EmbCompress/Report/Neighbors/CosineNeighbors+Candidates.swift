@@ -41,7 +41,8 @@ extension CosineNeighbors {
       found.withUnsafeMutableBufferPointer { found in
         settled.withUnsafeMutableBufferPointer { settled in
           let shared = UncheckedSendable((corpus.baseAddress!, found.baseAddress!, settled.baseAddress!))
-          _ = ChunkedRows.map(rows: 0..<queries.count, threads: threads) { chunk in
+          // Each query rescores `wide` rows: chunks of 64 queries keep both cores busy.
+          _ = ChunkedRows.map(rows: 0..<queries.count, threads: threads, chunkRows: 64) { chunk in
             let (corpus, found, settled) = shared.value
             var scored: [(cosine: Double, row: Int32)] = []
             scored.reserveCapacity(wide)
