@@ -207,9 +207,8 @@ public enum TableEvaluator {
 
     let searches = (2 + baselines.count) * queries.count
     // E's unit rows, and one buffer of rebuilt and one of their unit rows for every other search:
-    // fresh memory is dear.
-    // Not cleared: every search writes what it reads, and the first touch of these fresh pages
-    // then happens on all threads.
+    // fresh memory is dear. Not cleared: every search writes what it reads, so the first touch of
+    // these pages happens on all threads, in the loops that fill them.
     var unit = uninitializedFloats(count * dim)
     var corpus = uninitializedFloats(count * dim)
     var rebuilt = uninitializedFloats(count * dim)
