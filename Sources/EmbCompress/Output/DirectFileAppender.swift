@@ -72,28 +72,18 @@ final class DirectFileAppender {
     if directAllowed, !directSet {
       do { try setDirect(true) } catch { directAllowed = false }
     }
-    guard directSet else { return try writeAll(UnsafeRawPointer(chunk), count: Self.chunkBytes) }
     var done = 0
-    while done < Self.chunkBytes {
-      let written = Glibc.write(descriptor, chunk + done, Self.chunkBytes - done)
-      if written < 0 {
-        if errno == EINTR { continue }
-        // Refused direct (EINVAL), or a short write left the offset unaligned: the rest cached.
-        guard errno == EINVAL else { throw Errno(code: errno) }
-        directAllowed = false
-        break
-      }
-      guard written > 0 else { throw Errno(code: ENOSPC) }
-      done += written
-      if done < Self.chunkBytes, done % Self.alignment != 0 {
-        directAllowed = false
-        break
-      }
-    }
-    if done < Self.chunkBytes {
+    if directSet {
+      var written: Int
+      repeat { written = Glibc.write(descriptor, chunk, Self.chunkBytes) } while written < 0 && errno == EINTR
+      if written == Self.chunkBytes { return }
+      guard written >= 0 || errno == EINVAL else { throw Errno(code: errno) }
+      // Refused (EINVAL), or short, which leaves the offset unaligned: this file goes cached from here.
+      directAllowed = false
+      done = max(0, written)
       try setDirect(false)
-      try writeAll(UnsafeRawPointer(chunk + done), count: Self.chunkBytes - done)
     }
+    try writeAll(UnsafeRawPointer(chunk + done), count: Self.chunkBytes - done)
   }
 
   private func writeAll(_ bytes: UnsafeRawPointer, count: Int) throws(Errno) {

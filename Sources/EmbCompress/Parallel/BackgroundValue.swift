@@ -7,6 +7,7 @@ import Dispatch
 ///     let header = checkpoint.encodedHeader(digest: digest.value)
 final class BackgroundValue<Value>: @unchecked Sendable {
   private var result: Value?
+  private var taken = false
   private let done = DispatchSemaphore(value: 0)
 
   init(_ compute: @escaping () -> Value) {
@@ -16,8 +17,6 @@ final class BackgroundValue<Value>: @unchecked Sendable {
       self.done.signal()
     }
   }
-
-  private var taken = false
 
   /// The value, once computed; the first call waits for it.
   var value: Value {

@@ -264,7 +264,7 @@ public enum TableEvaluator {
         fillRows(of: &rebuilt, count: count, dim: dim, threads: options.threads) { chunk, row in
           for i in chunk {
             let target = row(i)
-            hash.row(of: keptIDs[i]).withUnsafeBufferPointer { _ = target.initialize(fromContentsOf: $0) }
+            hash.row(of: keptIDs[i]).withUnsafeBufferPointer { _ = target.update(fromContentsOf: $0) }
           }
         }
       }
